@@ -1,0 +1,151 @@
+//! Events an engine reports to its host, in Rust types. The FFI layer turns
+//! each into the matching C callback on the engine's callback thread.
+
+use crate::protocol::{BarrageMessage, BroadcastMessage, RoomExtraInfo, Stream, UpdateType, User};
+
+/// `ZegoRoomStateChangedReason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum RoomStateChangedReason {
+    Logining = 0,
+    Logined = 1,
+    LoginFailed = 2,
+    Reconnecting = 3,
+    Reconnected = 4,
+    ReconnectFailed = 5,
+    KickOut = 6,
+    Logout = 7,
+    LogoutFailed = 8,
+}
+
+impl RoomStateChangedReason {
+    /// The `ZegoRoomState` (0 disconnected, 1 connecting, 2 connected) a reason implies.
+    pub fn room_state(self) -> i32 {
+        use RoomStateChangedReason::*;
+        match self {
+            Logining | Reconnecting => 1,
+            Logined | Reconnected => 2,
+            LoginFailed | ReconnectFailed | KickOut | Logout | LogoutFailed => 0,
+        }
+    }
+}
+
+/// `ZegoPublisherState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum PublisherState {
+    NoPublish = 0,
+    PublishRequesting = 1,
+    Publishing = 2,
+}
+
+/// `ZegoPlayerState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum PlayerState {
+    NoPlay = 0,
+    PlayRequesting = 1,
+    Playing = 2,
+}
+
+/// One host-visible event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    RoomStateChanged {
+        room_id: String,
+        reason: RoomStateChangedReason,
+        error_code: i32,
+        extended_data: String,
+    },
+    RoomLoginResult {
+        error_code: i32,
+        extended_data: String,
+        room_id: String,
+        seq: i32,
+    },
+    RoomLogoutResult {
+        error_code: i32,
+        extended_data: String,
+        room_id: String,
+        seq: i32,
+    },
+    RoomUserUpdate {
+        room_id: String,
+        update_type: UpdateType,
+        users: Vec<User>,
+    },
+    RoomOnlineUserCountUpdate {
+        room_id: String,
+        count: i32,
+    },
+    RoomStreamUpdate {
+        room_id: String,
+        update_type: UpdateType,
+        streams: Vec<Stream>,
+        extended_data: String,
+    },
+    RoomStreamExtraInfoUpdate {
+        room_id: String,
+        streams: Vec<Stream>,
+    },
+    RoomExtraInfoUpdate {
+        room_id: String,
+        infos: Vec<RoomExtraInfo>,
+    },
+    RoomTokenWillExpire {
+        room_id: String,
+        remain_seconds: i32,
+    },
+    RoomSetRoomExtraInfoResult {
+        error_code: i32,
+        room_id: String,
+        key: String,
+        seq: i32,
+    },
+    PublisherStateUpdate {
+        stream_id: String,
+        state: PublisherState,
+        error_code: i32,
+        extended_data: String,
+    },
+    PublisherUpdateStreamExtraInfoResult {
+        error_code: i32,
+        seq: i32,
+    },
+    PlayerStateUpdate {
+        stream_id: String,
+        state: PlayerState,
+        error_code: i32,
+        extended_data: String,
+    },
+    ImRecvBroadcastMessage {
+        room_id: String,
+        messages: Vec<BroadcastMessage>,
+    },
+    ImRecvBarrageMessage {
+        room_id: String,
+        messages: Vec<BarrageMessage>,
+    },
+    ImRecvCustomCommand {
+        room_id: String,
+        from_user: User,
+        command: String,
+    },
+    ImSendBroadcastMessageResult {
+        room_id: String,
+        message_id: u64,
+        error_code: i32,
+        seq: i32,
+    },
+    ImSendBarrageMessageResult {
+        room_id: String,
+        message_id: String,
+        error_code: i32,
+        seq: i32,
+    },
+    ImSendCustomCommandResult {
+        room_id: String,
+        error_code: i32,
+        seq: i32,
+    },
+}

@@ -1,0 +1,10 @@
+//! Integration tests that drive the exported C functions exactly as a C host
+//! would, against the embedded server.
+
+mod arguments;
+mod auth;
+mod harness;
+mod messages;
+mod reconnect;
+mod reentrancy;
+mod rooms;
