@@ -147,11 +147,25 @@ impl Engine {
     }
 
     /// Logs out of `room_id` (`None` = every room). Media of the room stops.
+    /// Logging out of a room the engine is not in fails with 1002002, reported
+    /// as the return value and as LOGOUT_FAILED (no sequence number was issued,
+    /// so no logout result follows).
     pub fn logout_room(&self, room_id: Option<&str>) -> Result<i32, i32> {
-        let seq = self.next_seq();
-        let room_id = self.end_room(room_id, None)?;
-        self.events.send(Event::RoomLogoutResult { error_code: 0, extended_data: "{}".into(), room_id, seq });
-        Ok(seq)
+        match self.end_room(room_id, None) {
+            Ok(room_id) => {
+                let seq = self.next_seq();
+                self.events.send(Event::RoomLogoutResult { error_code: 0, extended_data: "{}".into(), room_id, seq });
+                Ok(seq)
+            }
+            Err(code) => {
+                self.logout_failed(room_id.unwrap_or_default(), code);
+                Err(code)
+            }
+        }
+    }
+
+    fn logout_failed(&self, room_id: &str, code: i32) {
+        self.events.send(Event::RoomStateChanged { room_id: room_id.into(), reason: RoomStateChangedReason::LogoutFailed, error_code: code, extended_data: "{}".into() });
     }
 
     /// Removes the room, queues its closing events and tells its task to log
@@ -182,7 +196,10 @@ impl Engine {
         validate::room_id(to)?;
         let user = match self.room.lock().as_ref() {
             Some(r) if r.room_id == from => r.user.clone(),
-            _ => return Err(ec::ROOM_ID_INCORRECT),
+            _ => {
+                self.logout_failed(from, ec::ROOM_ID_INCORRECT);
+                return Err(ec::ROOM_ID_INCORRECT);
+            }
         };
         self.end_room(Some(from), None)?;
         self.login_room(to, user, config.unwrap_or_default()).map(|_| ())

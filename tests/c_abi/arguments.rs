@@ -46,7 +46,7 @@ fn room_user_stream_and_message_arguments() {
     assert_eq!(login_code(e, cs("").as_ptr(), uid.as_ptr()), 1002011);
     assert_eq!(login_code(e, cs(&"r".repeat(128)).as_ptr(), uid.as_ptr()), 1002013);
     assert_eq!(login_code(e, cs("a b").as_ptr(), uid.as_ptr()), 1002012);
-    assert_eq!(login_code(e, b"r\xff\0".as_ptr().cast(), uid.as_ptr()), 1002012);
+    assert_eq!(login_code(e, c"r\xff".as_ptr(), uid.as_ptr()), 1002012);
     assert_eq!(zego_login_room(e, cs("r").as_ptr(), ptr::null(), ptr::null(), ptr::null_mut()), 1002005);
     assert_eq!(login_code(e, cs("r").as_ptr(), ptr::null()), 1002005);
     assert_eq!(login_code(e, cs("r").as_ptr(), cs(&"u".repeat(64)).as_ptr()), 1002007);

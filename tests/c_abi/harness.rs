@@ -57,13 +57,16 @@ pub enum Ev {
     CommandResult { room: String, code: i32, seq: i32 },
 }
 
+/// Code run inside a callback.
+pub type Hook = Box<dyn FnMut(&Ev) + Send>;
+
 /// Collects the callbacks of one engine.
 #[derive(Default)]
 pub struct Recorder {
     events: Mutex<Vec<Ev>>,
     changed: Condvar,
     /// Runs inside each callback, on the callback thread (re-entrancy tests).
-    pub hook: Mutex<Option<Box<dyn FnMut(&Ev) + Send>>>,
+    pub hook: Mutex<Option<Hook>>,
 }
 
 impl Recorder {
@@ -353,4 +356,58 @@ pub fn token(user_id: &str, seconds: i64, payload: &str) -> String {
 
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// A TCP proxy in front of the server whose forwarding can be frozen without
+/// closing anything: a cut network as a half-open connection sees it.
+pub struct Proxy {
+    pub url: String,
+    frozen: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Proxy {
+    pub fn start(upstream: &str) -> Self {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("ws://{}", listener.local_addr().unwrap());
+        let frozen = Arc::new(AtomicBool::new(false));
+        let upstream = upstream.to_owned();
+        let flag = frozen.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(&upstream) else { continue };
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)] {
+                    let flag = flag.clone();
+                    std::thread::spawn(move || {
+                        from.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+                        let mut buf = [0u8; 16 * 1024];
+                        loop {
+                            if flag.load(Ordering::SeqCst) {
+                                std::thread::sleep(Duration::from_millis(20));
+                                continue;
+                            }
+                            match from.read(&mut buf) {
+                                Ok(0) => break,
+                                Ok(n) => {
+                                    if to.write_all(&buf[..n]).is_err() {
+                                        break;
+                                    }
+                                }
+                                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                                Err(_) => break,
+                            }
+                        }
+                        let _ = to.shutdown(Shutdown::Write);
+                    });
+                }
+            }
+        });
+        Self { url, frozen }
+    }
+
+    pub fn freeze(&self, on: bool) {
+        self.frozen.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
 }

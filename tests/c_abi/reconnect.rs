@@ -122,3 +122,30 @@ fn a_killed_client_is_noticed_by_the_others() {
     watcher.wait(|e| matches!(e, Ev::Streams { add: false, .. }));
     eprintln!("killed client noticed after {:?}", killed_at.elapsed());
 }
+
+#[test]
+fn a_cut_network_is_noticed_and_recovered_from() {
+    let server = Server::start();
+    let proxy = Proxy::start(&server.addr());
+    let watcher = Client::new(&server, "cutWatcher");
+    watcher.login("room1");
+    let victim = Client::with_sign(&proxy.url, "cutVictim", Some(DEV_APP_SIGN));
+    victim.login("room1");
+    assert_eq!(victim.publish("cutStream"), 0);
+    watcher.wait(|e| matches!(e, Ev::Streams { add: true, .. }));
+
+    proxy.freeze(true);
+    let cut_at = Instant::now();
+    let gone = watcher.wait_for(Duration::from_secs(15), |e| matches!(e, Ev::Users { add: false, .. }));
+    assert_eq!(gone, Some(Ev::Users { room: "room1".into(), add: false, users: vec!["cutVictim".into()] }));
+    eprintln!("cut client noticed after {:?}", cut_at.elapsed());
+    watcher.wait(|e| matches!(e, Ev::Streams { add: false, .. }));
+    victim.wait_for(Duration::from_secs(15), |e| matches!(e, Ev::RoomState { reason: 3, .. })).expect("victim reconnecting");
+
+    proxy.freeze(false);
+    victim.wait_for(Duration::from_secs(20), |e| matches!(e, Ev::RoomState { reason: 4, .. })).expect("victim reconnected");
+    victim.wait(|e| matches!(e, Ev::Publisher { state: 2, code: 0, .. }));
+    // The watcher was told the victim left, so it is told it came back, stream included.
+    watcher.wait_count(2, |e| matches!(e, Ev::Users { add: true, users, .. } if users == &["cutVictim".to_string()]));
+    watcher.wait_count(2, |e| matches!(e, Ev::Streams { add: true, .. }));
+}

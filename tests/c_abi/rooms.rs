@@ -22,7 +22,7 @@ fn three_engines_see_exact_user_and_stream_sequences() {
     a.wait(|e| matches!(e, Ev::Users { add: true, .. }));
     c.login("room1");
     a.wait_count(2, |e| matches!(e, Ev::Users { add: true, .. }));
-    b.wait(|e| matches!(e, Ev::Users { add: true, .. }));
+    b.wait_count(2, |e| matches!(e, Ev::Users { add: true, .. }));
 
     assert_eq!(b.publish("streamB"), 0);
     b.wait(|e| matches!(e, Ev::Publisher { state: 2, .. }));
@@ -171,4 +171,36 @@ fn room_and_stream_extra_info_reach_the_others() {
     assert_eq!(zego_set_stream_extra_info(a.engine, cs("camera=front").as_ptr(), 0, &mut seq), 0);
     a.wait(|e| matches!(e, Ev::StreamExtraInfoResult { code: 0, .. }));
     b.wait(|e| matches!(e, Ev::StreamExtraInfo { streams, .. } if streams == &[("infoStream".to_string(), "camera=front".to_string())]));
+}
+
+#[test]
+fn switch_room_moves_the_user_and_bad_logouts_fail() {
+    let server = Server::start();
+    let a = Client::new(&server, "mover");
+    let b = Client::new(&server, "stayer");
+    let c = Client::new(&server, "other");
+    a.login("room1");
+    b.login("room1");
+    c.login("room2");
+    b.wait(|e| matches!(e, Ev::Users { add: true, .. }));
+    a.clear();
+    assert_eq!(zego_switch_room(a.engine, cs("room1").as_ptr(), cs("room2").as_ptr(), std::ptr::null()), 0);
+    a.wait(|e| matches!(e, Ev::RoomState { reason: 1, .. }));
+    b.wait(|e| matches!(e, Ev::Users { add: false, .. }));
+    c.wait(|e| matches!(e, Ev::Users { add: true, users, .. } if users == &["mover".to_string()]));
+    let states: Vec<Ev> = a.events().into_iter().filter(|e| matches!(e, Ev::RoomState { .. })).collect();
+    assert_eq!(states, vec![
+        Ev::RoomState { room: "room1".into(), reason: 7, code: 0 },
+        Ev::RoomState { room: "room2".into(), reason: 0, code: 0 },
+        Ev::RoomState { room: "room2".into(), reason: 1, code: 0 },
+    ]);
+    a.clear();
+    let mut seq = 0;
+    assert_eq!(zego_logout_room(a.engine, cs("room1").as_ptr(), &mut seq), 1002002);
+    assert_eq!(zego_switch_room(a.engine, cs("room9").as_ptr(), cs("room3").as_ptr(), std::ptr::null()), 1002002);
+    a.wait_count(2, |e| matches!(e, Ev::RoomState { reason: 8, .. }));
+    assert_eq!(a.room_events(), vec![
+        Ev::RoomState { room: "room1".into(), reason: 8, code: 1002002 },
+        Ev::RoomState { room: "room9".into(), reason: 8, code: 1002002 },
+    ]);
 }
