@@ -22,82 +22,6 @@
 #include <stddef.h>
 
 /*
- Publish channels: MAIN, AUX, THIRD, FOURTH.
- */
-#define PUBLISH_CHANNEL_COUNT 4
-
-/*
- ZEGO's limit on streams played at once.
- */
-#define MAX_PLAYING_STREAMS 12
-
-/*
- Longest string any export reads; longer input is refused without being read further.
- */
-#define MAX_STRING_ARG (64 * 1024)
-
-/*
- Version of this protocol. A server refuses a login with another major version.
- */
-#define PROTOCOL_VERSION 1
-
-/*
- Largest text frame either side accepts, in bytes. Larger frames close the session.
- */
-#define MAX_FRAME_BYTES (64 * 1024)
-
-/*
- App id of the development app ([`ServerConfig::dev_default`]).
- */
-#define DEV_APP_ID 1234567890
-
-#define NORMAL 1000
-
-#define GOING_AWAY 1001
-
-#define POLICY 1008
-
-/*
- `ROOM_ERROR_EXCEED_MAXIMUM_ROOM_COUNT`; not yet in `crate::error_code`.
- */
-#define ROOM_EXCEED_MAXIMUM_ROOM_COUNT 1002035
-
-/*
- roomID is shorter than this many bytes.
- */
-#define MAX_ROOM_ID_LEN 128
-
-/*
- userID is shorter than this many bytes.
- */
-#define MAX_USER_ID_LEN 64
-
-/*
- userName is shorter than this many bytes.
- */
-#define MAX_USER_NAME_LEN 256
-
-/*
- streamID is shorter than this many bytes.
- */
-#define MAX_STREAM_ID_LEN 256
-
-/*
- Stream extra info is shorter than this many bytes.
- */
-#define MAX_STREAM_EXTRA_INFO_LEN 1024
-
-/*
- Broadcast, barrage and custom command texts are at most this many bytes.
- */
-#define MAX_MESSAGE_LEN 1024
-
-/*
- A token is at most this many bytes (`char token[2048]` in ZEGO's C struct).
- */
-#define MAX_TOKEN_LEN 2048
-
-/*
  `ZegoScenario`.
  */
 enum zego_scenario
@@ -1004,7 +928,7 @@ zego_error zego_set_room_extra_info(struct zego_engine *engine,
  Starts an embedded server listening on `listen_addr` ("127.0.0.1:0"
  picks a free port). `config_json` NULL = the development app (app id
  1234567890, see README); otherwise the same JSON document as
- `zego-server --config`. Errors: 1000017 bad argument, 1001902 invalid
+ `zego-server --config`. Errors: 1000017 bad argument or address, 1001902 invalid
  config, 1001901 cannot listen on the address. Caller owns the returned
  server; free it with `zego_local_server_stop`. Safe to call from any thread.
  */

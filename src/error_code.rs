@@ -47,6 +47,7 @@ error_codes! {
     ROOM_LOGIN_TIMEOUT = 1002031, "login timed out";
     ROOM_AUTHENTICATION_FAILED = 1002033, "authentication failed (bad or expired token)";
     ROOM_EXCEED_MAXIMUM_MEMBER = 1002034, "the room is full";
+    ROOM_EXCEED_MAXIMUM_ROOM_COUNT = 1002035, "the server has too many rooms";
     ROOM_KICKED_OUT = 1002050, "kicked out: the same user id logged in elsewhere";
     ROOM_CONNECT_TEMPORARY_BROKEN = 1002051, "connection lost, reconnecting";
     ROOM_DISCONNECT = 1002052, "disconnected";

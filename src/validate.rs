@@ -23,12 +23,7 @@ fn is_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "~!@#$%^&*()_+=-`;',.<>".contains(c)
 }
 
-fn check_id(
-    id: &str,
-    max: usize,
-    [null, invalid, too_long]: [i32; 3],
-    ok: impl Fn(char) -> bool,
-) -> Result<(), i32> {
+fn check_id(id: &str, max: usize, [null, invalid, too_long]: [i32; 3], ok: impl Fn(char) -> bool) -> Result<(), i32> {
     if id.is_empty() {
         Err(null)
     } else if id.len() >= max {
@@ -62,14 +57,8 @@ pub fn user_name(name: &str) -> Result<(), i32> {
 
 /// 1000015 empty, 1000014 too long, 1000016 characters outside `[0-9A-Za-z_-]`.
 pub fn stream_id(id: &str) -> Result<(), i32> {
-    let codes = [
-        ec::STREAM_ID_NULL,
-        ec::STREAM_ID_INVALID_CHARACTER,
-        ec::STREAM_ID_TOO_LONG,
-    ];
-    check_id(id, MAX_STREAM_ID_LEN, codes, |c| {
-        c.is_ascii_alphanumeric() || c == '-' || c == '_'
-    })
+    let codes = [ec::STREAM_ID_NULL, ec::STREAM_ID_INVALID_CHARACTER, ec::STREAM_ID_TOO_LONG];
+    check_id(id, MAX_STREAM_ID_LEN, codes, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// 1003051 too long.

@@ -5,13 +5,7 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn proof_mac(
-    app_sign: &str,
-    challenge: &str,
-    app_id: u32,
-    room_id: &str,
-    user_id: &str,
-) -> HmacSha256 {
+fn proof_mac(app_sign: &str, challenge: &str, app_id: u32, room_id: &str, user_id: &str) -> HmacSha256 {
     let key = app_sign.to_ascii_lowercase();
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = HmacSha256::new_from_slice(key.as_bytes()).expect("HMAC takes any key length");
@@ -22,18 +16,8 @@ fn proof_mac(
 /// Proof that a client knows the AppSign without sending it:
 /// lowercase hex of HMAC-SHA256(key = the 64 AppSign hex chars lowercased, as ASCII bytes,
 /// msg = `"{challenge}:{app_id}:{room_id}:{user_id}"`).
-pub fn app_sign_proof(
-    app_sign: &str,
-    challenge: &str,
-    app_id: u32,
-    room_id: &str,
-    user_id: &str,
-) -> String {
-    hex::encode(
-        proof_mac(app_sign, challenge, app_id, room_id, user_id)
-            .finalize()
-            .into_bytes(),
-    )
+pub fn app_sign_proof(app_sign: &str, challenge: &str, app_id: u32, room_id: &str, user_id: &str) -> String {
+    hex::encode(proof_mac(app_sign, challenge, app_id, room_id, user_id).finalize().into_bytes())
 }
 
 /// Constant-time check of a proof; false on any malformed input (invalid AppSign, bad hex, wrong length).
@@ -51,9 +35,7 @@ pub fn verify_app_sign_proof(
     let Ok(tag) = hex::decode(proof) else {
         return false;
     };
-    proof_mac(app_sign, challenge, app_id, room_id, user_id)
-        .verify_slice(&tag)
-        .is_ok()
+    proof_mac(app_sign, challenge, app_id, room_id, user_id).verify_slice(&tag).is_ok()
 }
 
 /// True when `s` is exactly 64 ASCII hex chars.
@@ -74,14 +56,7 @@ mod tests {
         assert!(p.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
         assert!(verify_app_sign_proof(SIGN, "c1", 42, "room", "alice", &p));
         // The key is case-insensitive, the proof hex too.
-        assert!(verify_app_sign_proof(
-            &SIGN.to_lowercase(),
-            "c1",
-            42,
-            "room",
-            "alice",
-            &p.to_uppercase()
-        ));
+        assert!(verify_app_sign_proof(&SIGN.to_lowercase(), "c1", 42, "room", "alice", &p.to_uppercase()));
     }
 
     #[test]
@@ -101,32 +76,12 @@ mod tests {
         assert!(!verify_app_sign_proof(SIGN, "c1", 42, "room2", "alice", &p));
         assert!(!verify_app_sign_proof(SIGN, "c1", 42, "room", "bob", &p));
         let other = SIGN.replace('0', "1");
-        assert!(!verify_app_sign_proof(
-            &other, "c1", 42, "room", "alice", &p
-        ));
-        assert!(!verify_app_sign_proof(
-            SIGN,
-            "c1",
-            42,
-            "room",
-            "alice",
-            &p[..62]
-        ));
-        assert!(!verify_app_sign_proof(
-            SIGN,
-            "c1",
-            42,
-            "room",
-            "alice",
-            &format!("{p}00")
-        ));
-        assert!(!verify_app_sign_proof(
-            SIGN, "c1", 42, "room", "alice", "zz"
-        ));
+        assert!(!verify_app_sign_proof(&other, "c1", 42, "room", "alice", &p));
+        assert!(!verify_app_sign_proof(SIGN, "c1", 42, "room", "alice", &p[..62]));
+        assert!(!verify_app_sign_proof(SIGN, "c1", 42, "room", "alice", &format!("{p}00")));
+        assert!(!verify_app_sign_proof(SIGN, "c1", 42, "room", "alice", "zz"));
         assert!(!verify_app_sign_proof(SIGN, "c1", 42, "room", "alice", ""));
-        assert!(!verify_app_sign_proof(
-            "short", "c1", 42, "room", "alice", &p
-        ));
+        assert!(!verify_app_sign_proof("short", "c1", 42, "room", "alice", &p));
     }
 
     #[test]

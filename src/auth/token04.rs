@@ -147,36 +147,20 @@ pub fn generate(
     if effective_seconds <= 0 {
         return Err(TokenError::InvalidInput("effective time must be > 0"));
     }
-    let expire = now_unix
-        .checked_add(effective_seconds)
-        .ok_or(TokenError::InvalidInput("effective time too large"))?;
+    let expire = now_unix.checked_add(effective_seconds).ok_or(TokenError::InvalidInput("effective time too large"))?;
     let mut rng = rand::thread_rng();
-    let claims = Claims {
-        app_id,
-        user_id,
-        nonce: rng.gen_range(0..=i64::from(i32::MAX)),
-        ctime: now_unix,
-        expire,
-        payload,
-    };
+    let claims =
+        Claims { app_id, user_id, nonce: rng.gen_range(0..=i64::from(i32::MAX)), ctime: now_unix, expire, payload };
     let json = serde_json::to_vec(&claims).map_err(|_| TokenError::InvalidInput("claims"))?;
     let iv: Vec<u8> = match mode {
-        Mode::Cbc => (0..CBC_IV_LEN)
-            .map(|_| IV_CHARS[rng.gen_range(0..IV_CHARS.len())])
-            .collect(),
+        Mode::Cbc => (0..CBC_IV_LEN).map(|_| IV_CHARS[rng.gen_range(0..IV_CHARS.len())]).collect(),
         Mode::Gcm => rng.gen::<[u8; GCM_NONCE_LEN]>().to_vec(),
     };
     seal(&json, secret, expire, mode, &iv)
 }
 
 /// Encrypt `json` and lay out the token with the given IV (CBC, 16 bytes) or nonce (GCM, 12 bytes).
-fn seal(
-    json: &[u8],
-    secret: &str,
-    expire: i64,
-    mode: Mode,
-    iv: &[u8],
-) -> Result<String, TokenError> {
+fn seal(json: &[u8], secret: &str, expire: i64, mode: Mode, iv: &[u8]) -> Result<String, TokenError> {
     check_secret(secret)?;
     let key = secret.as_bytes();
     let ct = match mode {
@@ -193,8 +177,7 @@ fn seal(
                 .map_err(|_| TokenError::InvalidInput("payload too long"))?
         }
     };
-    let ct_len =
-        u16::try_from(ct.len()).map_err(|_| TokenError::InvalidInput("payload too long"))?;
+    let ct_len = u16::try_from(ct.len()).map_err(|_| TokenError::InvalidInput("payload too long"))?;
     let mut bin = Vec::with_capacity(8 + 2 + iv.len() + 2 + ct.len() + 1);
     bin.extend_from_slice(&expire.to_be_bytes());
     bin.extend_from_slice(&(iv.len() as u16).to_be_bytes());
@@ -224,10 +207,7 @@ pub fn privilege_payload(
 ) -> String {
     let p = PrivilegeJson {
         room_id,
-        privilege: PrivilegeFlags {
-            login: can_login.into(),
-            publish: can_publish.into(),
-        },
+        privilege: PrivilegeFlags { login: can_login.into(), publish: can_publish.into() },
         stream_id_list,
     };
     serde_json::to_string(&p).expect("plain strings and integers always serialize")
@@ -259,13 +239,7 @@ impl<'a> Reader<'a> {
 
 /// Decrypt and check a token against the expected app id/user id; the secret is the app's
 /// 32-char ServerSecret (its ASCII bytes are the AES-256 key).
-pub fn verify(
-    token: &str,
-    app_id: u32,
-    user_id: &str,
-    secret: &str,
-    now_unix: i64,
-) -> Result<Token04, TokenError> {
+pub fn verify(token: &str, app_id: u32, user_id: &str, secret: &str, now_unix: i64) -> Result<Token04, TokenError> {
     let body = token.strip_prefix(VERSION).ok_or(TokenError::Version)?;
     let bin = B64.decode(body).map_err(|_| TokenError::Format)?;
 
@@ -280,12 +254,8 @@ pub fn verify(
         _ => return Err(TokenError::Format),
     };
     match mode {
-        Mode::Cbc if iv.len() != CBC_IV_LEN || ct.is_empty() || ct.len() % 16 != 0 => {
-            return Err(TokenError::Format)
-        }
-        Mode::Gcm if iv.len() != GCM_NONCE_LEN || ct.len() < GCM_TAG_LEN => {
-            return Err(TokenError::Format)
-        }
+        Mode::Cbc if iv.len() != CBC_IV_LEN || ct.is_empty() || ct.len() % 16 != 0 => return Err(TokenError::Format),
+        Mode::Gcm if iv.len() != GCM_NONCE_LEN || ct.len() < GCM_TAG_LEN => return Err(TokenError::Format),
         _ => {}
     }
 
@@ -318,21 +288,11 @@ pub fn verify(
 fn parse_claims(plain: &[u8]) -> Result<Token04, TokenError> {
     let v: Value = serde_json::from_slice(plain).map_err(|_| TokenError::Format)?;
     let obj = v.as_object().ok_or(TokenError::Format)?;
-    let nonce = obj
-        .get("nonce")
-        .ok_or(TokenError::Format)?
-        .as_i64()
-        .ok_or(TokenError::NonceType)?;
+    let nonce = obj.get("nonce").ok_or(TokenError::Format)?.as_i64().ok_or(TokenError::NonceType)?;
     let int = |k: &str| obj.get(k).and_then(Value::as_i64).ok_or(TokenError::Format);
-    let app_id = obj
-        .get("app_id")
-        .and_then(Value::as_u64)
-        .and_then(|n| u32::try_from(n).ok())
-        .ok_or(TokenError::Format)?;
-    let user_id = obj
-        .get("user_id")
-        .and_then(Value::as_str)
-        .ok_or(TokenError::Format)?;
+    let app_id =
+        obj.get("app_id").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()).ok_or(TokenError::Format)?;
+    let user_id = obj.get("user_id").and_then(Value::as_str).ok_or(TokenError::Format)?;
     let payload = match obj.get("payload") {
         None | Some(Value::Null) => "",
         Some(p) => p.as_str().ok_or(TokenError::Format)?,
@@ -354,21 +314,13 @@ pub fn parse_privilege(payload: &str) -> Result<Option<Privilege>, TokenError> {
     }
     let v: Value = serde_json::from_str(payload).map_err(|_| TokenError::Format)?;
     let obj = v.as_object().ok_or(TokenError::Format)?;
-    let room_id = obj
-        .get("room_id")
-        .and_then(Value::as_str)
-        .ok_or(TokenError::Format)?;
-    let privs = obj
-        .get("privilege")
-        .and_then(Value::as_object)
-        .ok_or(TokenError::Format)?;
+    let room_id = obj.get("room_id").and_then(Value::as_str).ok_or(TokenError::Format)?;
+    let privs = obj.get("privilege").and_then(Value::as_object).ok_or(TokenError::Format)?;
     let stream_id_list = match obj.get("stream_id_list") {
         None | Some(Value::Null) => None,
         Some(Value::Array(a)) if a.is_empty() => None,
         Some(Value::Array(a)) => Some(
-            a.iter()
-                .map(|s| s.as_str().map(str::to_owned).ok_or(TokenError::Format))
-                .collect::<Result<Vec<_>, _>>()?,
+            a.iter().map(|s| s.as_str().map(str::to_owned).ok_or(TokenError::Format)).collect::<Result<Vec<_>, _>>()?,
         ),
         Some(_) => return Err(TokenError::Format),
     };
@@ -401,7 +353,8 @@ mod tests {
     const NOW: i64 = 1_700_000_000;
     const IV: &[u8] = b"zyxwvutsrqponmlk";
     const NONCE: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-    const KAT_JSON: &str = r#"{"app_id":1234567890,"user_id":"user1","nonce":-42,"ctime":1700000000,"expire":1700003600,"payload":""}"#;
+    const KAT_JSON: &str =
+        r#"{"app_id":1234567890,"user_id":"user1","nonce":-42,"ctime":1700000000,"expire":1700003600,"payload":""}"#;
     // Both made independently with Python `cryptography` from KAT_JSON, SECRET, IV / NONCE.
     const KAT_CBC: &str = "04AAAAAGVT/xAAEHp5eHd2dXRzcnFwb25tbGsAcDyI7OmW9j63CUfP+hWbKzCfrgm4B0Jy+6mKg7PNoJc+lJVvBxx1Eozpd0++dcOvzhLdmPMBx1fgsD1vu10zaQP3cFfC1L+pwSxN1HV1XnoSTovwaLQspBxbU76D7wlRUPSRs4SN7iEj3IieHl9cMNI=";
     const KAT_GCM: &str = "04AAAAAGVT/xAADAABAgMEBQYHCAkKCwB3VsfaDKlHu8iK5kCMQvvkMtEwOrcQngH4Ra7k3dwHlqbI2FNseJc7Mv9K1T+/jvkXGNmx02vE/K9NYQ5/KysvTp0yVAEGD3nOJRkhb5xTNgkz5/JAdF7T1LCcZa/DNv86jfQ5sq+N45Io5t6d0nQ5lYRKigQM/DUB";
@@ -435,14 +388,8 @@ mod tests {
         };
         assert_eq!(seal_json(KAT_JSON, Mode::Cbc), KAT_CBC);
         assert_eq!(seal_json(KAT_JSON, Mode::Gcm), KAT_GCM);
-        assert_eq!(
-            verify(KAT_CBC, APP, "user1", SECRET, NOW).unwrap(),
-            expected
-        );
-        assert_eq!(
-            verify(KAT_GCM, APP, "user1", SECRET, NOW).unwrap(),
-            expected
-        );
+        assert_eq!(verify(KAT_CBC, APP, "user1", SECRET, NOW).unwrap(), expected);
+        assert_eq!(verify(KAT_GCM, APP, "user1", SECRET, NOW).unwrap(), expected);
     }
 
     #[test]
@@ -482,28 +429,16 @@ mod tests {
             assert_eq!(e.zego_code(), 1002033);
         }
         // A random GCM token always fails the tag check.
-        assert_eq!(
-            verify(&basic(Mode::Gcm), APP, "user1", OTHER, NOW),
-            Err(TokenError::Decrypt)
-        );
+        assert_eq!(verify(&basic(Mode::Gcm), APP, "user1", OTHER, NOW), Err(TokenError::Decrypt));
     }
 
     #[test]
     fn mismatches_and_expiry() {
         for mode in [Mode::Cbc, Mode::Gcm] {
             let t = basic(mode);
-            assert_eq!(
-                verify(&t, APP + 1, "user1", SECRET, NOW),
-                Err(TokenError::AppId)
-            );
-            assert_eq!(
-                verify(&t, APP, "user2", SECRET, NOW),
-                Err(TokenError::UserId)
-            );
-            assert_eq!(
-                verify(&t, APP, "user1", SECRET, NOW + 3600),
-                Err(TokenError::Expired)
-            );
+            assert_eq!(verify(&t, APP + 1, "user1", SECRET, NOW), Err(TokenError::AppId));
+            assert_eq!(verify(&t, APP, "user2", SECRET, NOW), Err(TokenError::UserId));
+            assert_eq!(verify(&t, APP, "user1", SECRET, NOW + 3600), Err(TokenError::Expired));
         }
         assert_eq!(TokenError::AppId.zego_code(), 1002076);
         assert_eq!(TokenError::UserId.zego_code(), 1002077);
@@ -515,10 +450,7 @@ mod tests {
         let mut bin = b64_body(KAT_CBC);
         bin[..8].copy_from_slice(&i64::MAX.to_be_bytes());
         let t = with_body(&bin);
-        assert_eq!(
-            verify(&t, APP, "user1", SECRET, NOW + 3600),
-            Err(TokenError::Expired)
-        );
+        assert_eq!(verify(&t, APP, "user1", SECRET, NOW + 3600), Err(TokenError::Expired));
     }
 
     #[test]
@@ -526,16 +458,10 @@ mod tests {
         let t = basic(Mode::Cbc);
         let e = verify(&format!("03{}", &t[2..]), APP, "user1", SECRET, NOW).unwrap_err();
         assert_eq!((e.clone(), e.zego_code()), (TokenError::Version, 1002079));
-        assert_eq!(
-            verify("", APP, "user1", SECRET, NOW),
-            Err(TokenError::Version)
-        );
+        assert_eq!(verify("", APP, "user1", SECRET, NOW), Err(TokenError::Version));
         let e = verify("04!!!not base64!!!", APP, "user1", SECRET, NOW).unwrap_err();
         assert_eq!((e.clone(), e.zego_code()), (TokenError::Format, 1002075));
-        assert_eq!(
-            verify("04", APP, "user1", SECRET, NOW),
-            Err(TokenError::Format)
-        );
+        assert_eq!(verify("04", APP, "user1", SECRET, NOW), Err(TokenError::Format));
         for mode in [Mode::Cbc, Mode::Gcm] {
             let bin = b64_body(&basic(mode));
             for cut in [0, 5, 9, 15, 27, bin.len() - 3] {
@@ -544,34 +470,18 @@ mod tests {
             }
             let mut extra = bin.clone();
             extra.extend_from_slice(&[1, 1]);
-            assert_eq!(
-                verify(&with_body(&extra), APP, "user1", SECRET, NOW),
-                Err(TokenError::Format)
-            );
+            assert_eq!(verify(&with_body(&extra), APP, "user1", SECRET, NOW), Err(TokenError::Format));
         }
         // Valid encryption but not JSON / missing fields.
-        for json in [
-            "not json",
-            "[1,2]",
-            r#"{"app_id":1,"user_id":"u","nonce":1}"#,
-        ] {
+        for json in ["not json", "[1,2]", r#"{"app_id":1,"user_id":"u","nonce":1}"#] {
             let t = seal_json(json, Mode::Gcm);
-            assert_eq!(
-                verify(&t, APP, "user1", SECRET, NOW),
-                Err(TokenError::Format),
-                "{json}"
-            );
+            assert_eq!(verify(&t, APP, "user1", SECRET, NOW), Err(TokenError::Format), "{json}");
         }
     }
 
     #[test]
     fn nonce_must_be_integer() {
-        for (nonce, ok) in [
-            (r#""42""#, false),
-            ("1.5", false),
-            ("null", false),
-            ("-2147483648", true),
-        ] {
+        for (nonce, ok) in [(r#""42""#, false), ("1.5", false), ("null", false), ("-2147483648", true)] {
             let json = format!(
                 r#"{{"app_id":{APP},"user_id":"user1","ctime":{NOW},"expire":{},"nonce":{nonce},"payload":""}}"#,
                 NOW + 10
@@ -603,29 +513,18 @@ mod tests {
             assert!(matches!(e, TokenError::InvalidInput(_)), "{e:?}");
             assert_eq!(e.zego_code(), 1002074);
         }
-        assert!(matches!(
-            verify(KAT_CBC, APP, "user1", "short", NOW),
-            Err(TokenError::InvalidInput(_))
-        ));
+        assert!(matches!(verify(KAT_CBC, APP, "user1", "short", NOW), Err(TokenError::InvalidInput(_))));
     }
 
     #[test]
     fn privilege_round_trip() {
         let ids = vec!["s1".to_string(), "s2".to_string()];
-        for (login, publish, list) in [
-            (true, true, Some(ids.clone())),
-            (true, false, None),
-            (false, true, None),
-        ] {
+        for (login, publish, list) in [(true, true, Some(ids.clone())), (true, false, None), (false, true, None)] {
             let p = privilege_payload("room1", login, publish, list.as_deref());
             let t = generate(APP, "user1", SECRET, 60, &p, Mode::Gcm, NOW).unwrap();
             let tok = verify(&t, APP, "user1", SECRET, NOW).unwrap();
-            let expect = Privilege {
-                room_id: "room1".into(),
-                can_login: login,
-                can_publish: publish,
-                stream_id_list: list,
-            };
+            let expect =
+                Privilege { room_id: "room1".into(), can_login: login, can_publish: publish, stream_id_list: list };
             assert_eq!(parse_privilege(&tok.payload).unwrap(), Some(expect));
         }
         assert_eq!(
@@ -634,10 +533,7 @@ mod tests {
         );
         assert_eq!(parse_privilege("").unwrap(), None);
         let empty = r#"{"room_id":"r","privilege":{"1":1,"2":1},"stream_id_list":[]}"#;
-        assert_eq!(
-            parse_privilege(empty).unwrap().unwrap().stream_id_list,
-            None
-        );
+        assert_eq!(parse_privilege(empty).unwrap().unwrap().stream_id_list, None);
         for bad in [
             "x",
             "[]",

@@ -151,10 +151,8 @@ async fn shutdown_signal() {
 }
 
 fn token(args: &TokenArgs) -> Result<(), String> {
-    let app_id = args
-        .app_id
-        .or(args.dev.then_some(DEV_APP_ID))
-        .ok_or("give --app-id, or --dev for the development app")?;
+    let app_id =
+        args.app_id.or(args.dev.then_some(DEV_APP_ID)).ok_or("give --app-id, or --dev for the development app")?;
     let secret = match (&args.secret, args.dev) {
         (Some(secret), _) => secret.as_str(),
         (None, true) => DEV_SERVER_SECRET,
@@ -168,10 +166,7 @@ fn token(args: &TokenArgs) -> Result<(), String> {
         None => String::new(),
     };
     let mode = if args.gcm { token04::Mode::Gcm } else { token04::Mode::Cbc };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|e| e.to_string())?
-        .as_secs();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs();
     let now = i64::try_from(now).map_err(|e| e.to_string())?;
     let token = token04::generate(app_id, &args.user_id, secret, args.expire_seconds, &payload, mode, now)
         .map_err(|e| e.to_string())?;

@@ -59,11 +59,7 @@ impl CallbackThread {
             }
         })?;
         let thread_id = handle.thread().id();
-        Ok(Self {
-            sender: EventSender { tx },
-            handle: Some(handle),
-            thread_id,
-        })
+        Ok(Self { sender: EventSender { tx }, handle: Some(handle), thread_id })
     }
 
     /// A sender for event producers.

@@ -39,11 +39,12 @@ impl VideoConfig {
     /// keyframe interval 1..=10 s, codec DEFAULT (H.264).
     pub fn validate(&self) -> Result<(), i32> {
         let size_ok = |v: i32| (16..=4096).contains(&v) && v % 2 == 0;
-        let ok = [self.capture_width, self.capture_height, self.encode_width, self.encode_height].into_iter().all(size_ok)
-            && (1..=60).contains(&self.fps)
-            && (1..=20_000).contains(&self.bitrate)
-            && (1..=10).contains(&self.key_frame_interval)
-            && self.codec_id == 0;
+        let ok =
+            [self.capture_width, self.capture_height, self.encode_width, self.encode_height].into_iter().all(size_ok)
+                && (1..=60).contains(&self.fps)
+                && (1..=20_000).contains(&self.bitrate)
+                && (1..=10).contains(&self.key_frame_interval)
+                && self.codec_id == 0;
         ok.then_some(()).ok_or(ec::ILLEGAL_PARAM)
     }
 }
@@ -67,7 +68,8 @@ impl Default for AudioConfig {
 impl AudioConfig {
     /// Bitrate 6..=510 kbps (Opus' range), mono or stereo, codec 0..=6.
     pub fn validate(&self) -> Result<(), i32> {
-        let ok = (6..=510).contains(&self.bitrate) && (1..=2).contains(&self.channel) && (0..=6).contains(&self.codec_id);
+        let ok =
+            (6..=510).contains(&self.bitrate) && (1..=2).contains(&self.channel) && (0..=6).contains(&self.codec_id);
         ok.then_some(()).ok_or(ec::ILLEGAL_PARAM)
     }
 }

@@ -51,101 +51,23 @@ pub enum PlayerState {
 /// One host-visible event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    RoomStateChanged {
-        room_id: String,
-        reason: RoomStateChangedReason,
-        error_code: i32,
-        extended_data: String,
-    },
-    RoomLoginResult {
-        error_code: i32,
-        extended_data: String,
-        room_id: String,
-        seq: i32,
-    },
-    RoomLogoutResult {
-        error_code: i32,
-        extended_data: String,
-        room_id: String,
-        seq: i32,
-    },
-    RoomUserUpdate {
-        room_id: String,
-        update_type: UpdateType,
-        users: Vec<User>,
-    },
-    RoomOnlineUserCountUpdate {
-        room_id: String,
-        count: i32,
-    },
-    RoomStreamUpdate {
-        room_id: String,
-        update_type: UpdateType,
-        streams: Vec<Stream>,
-        extended_data: String,
-    },
-    RoomStreamExtraInfoUpdate {
-        room_id: String,
-        streams: Vec<Stream>,
-    },
-    RoomExtraInfoUpdate {
-        room_id: String,
-        infos: Vec<RoomExtraInfo>,
-    },
-    RoomTokenWillExpire {
-        room_id: String,
-        remain_seconds: i32,
-    },
-    RoomSetRoomExtraInfoResult {
-        error_code: i32,
-        room_id: String,
-        key: String,
-        seq: i32,
-    },
-    PublisherStateUpdate {
-        stream_id: String,
-        state: PublisherState,
-        error_code: i32,
-        extended_data: String,
-    },
-    PublisherUpdateStreamExtraInfoResult {
-        error_code: i32,
-        seq: i32,
-    },
-    PlayerStateUpdate {
-        stream_id: String,
-        state: PlayerState,
-        error_code: i32,
-        extended_data: String,
-    },
-    ImRecvBroadcastMessage {
-        room_id: String,
-        messages: Vec<BroadcastMessage>,
-    },
-    ImRecvBarrageMessage {
-        room_id: String,
-        messages: Vec<BarrageMessage>,
-    },
-    ImRecvCustomCommand {
-        room_id: String,
-        from_user: User,
-        command: String,
-    },
-    ImSendBroadcastMessageResult {
-        room_id: String,
-        message_id: u64,
-        error_code: i32,
-        seq: i32,
-    },
-    ImSendBarrageMessageResult {
-        room_id: String,
-        message_id: String,
-        error_code: i32,
-        seq: i32,
-    },
-    ImSendCustomCommandResult {
-        room_id: String,
-        error_code: i32,
-        seq: i32,
-    },
+    RoomStateChanged { room_id: String, reason: RoomStateChangedReason, error_code: i32, extended_data: String },
+    RoomLoginResult { error_code: i32, extended_data: String, room_id: String, seq: i32 },
+    RoomLogoutResult { error_code: i32, extended_data: String, room_id: String, seq: i32 },
+    RoomUserUpdate { room_id: String, update_type: UpdateType, users: Vec<User> },
+    RoomOnlineUserCountUpdate { room_id: String, count: i32 },
+    RoomStreamUpdate { room_id: String, update_type: UpdateType, streams: Vec<Stream>, extended_data: String },
+    RoomStreamExtraInfoUpdate { room_id: String, streams: Vec<Stream> },
+    RoomExtraInfoUpdate { room_id: String, infos: Vec<RoomExtraInfo> },
+    RoomTokenWillExpire { room_id: String, remain_seconds: i32 },
+    RoomSetRoomExtraInfoResult { error_code: i32, room_id: String, key: String, seq: i32 },
+    PublisherStateUpdate { stream_id: String, state: PublisherState, error_code: i32, extended_data: String },
+    PublisherUpdateStreamExtraInfoResult { error_code: i32, seq: i32 },
+    PlayerStateUpdate { stream_id: String, state: PlayerState, error_code: i32, extended_data: String },
+    ImRecvBroadcastMessage { room_id: String, messages: Vec<BroadcastMessage> },
+    ImRecvBarrageMessage { room_id: String, messages: Vec<BarrageMessage> },
+    ImRecvCustomCommand { room_id: String, from_user: User, command: String },
+    ImSendBroadcastMessageResult { room_id: String, message_id: u64, error_code: i32, seq: i32 },
+    ImSendBarrageMessageResult { room_id: String, message_id: String, error_code: i32, seq: i32 },
+    ImSendCustomCommandResult { room_id: String, error_code: i32, seq: i32 },
 }

@@ -165,7 +165,12 @@ impl Engine {
     }
 
     fn logout_failed(&self, room_id: &str, code: i32) {
-        self.events.send(Event::RoomStateChanged { room_id: room_id.into(), reason: RoomStateChangedReason::LogoutFailed, error_code: code, extended_data: "{}".into() });
+        self.events.send(Event::RoomStateChanged {
+            room_id: room_id.into(),
+            reason: RoomStateChangedReason::LogoutFailed,
+            error_code: code,
+            extended_data: "{}".into(),
+        });
     }
 
     /// Removes the room, queues its closing events and tells its task to log
@@ -179,12 +184,27 @@ impl Engine {
             _ => return Err(ec::ROOM_ID_INCORRECT),
         };
         for p in room.publishing.values() {
-            self.events.send(Event::PublisherStateUpdate { stream_id: p.stream_id.clone(), state: PublisherState::NoPublish, error_code: 0, extended_data: "{}".into() });
+            self.events.send(Event::PublisherStateUpdate {
+                stream_id: p.stream_id.clone(),
+                state: PublisherState::NoPublish,
+                error_code: 0,
+                extended_data: "{}".into(),
+            });
         }
         for s in &room.playing {
-            self.events.send(Event::PlayerStateUpdate { stream_id: s.clone(), state: PlayerState::NoPlay, error_code: 0, extended_data: "{}".into() });
+            self.events.send(Event::PlayerStateUpdate {
+                stream_id: s.clone(),
+                state: PlayerState::NoPlay,
+                error_code: 0,
+                extended_data: "{}".into(),
+            });
         }
-        self.events.send(Event::RoomStateChanged { room_id: room.room_id.clone(), reason: RoomStateChangedReason::Logout, error_code: 0, extended_data: "{}".into() });
+        self.events.send(Event::RoomStateChanged {
+            room_id: room.room_id.clone(),
+            reason: RoomStateChangedReason::Logout,
+            error_code: 0,
+            extended_data: "{}".into(),
+        });
         let _ = room.commands.send(Command::Logout { done });
         tracing::info!(room = %room.room_id, "logout");
         Ok(room.room_id)
@@ -206,7 +226,12 @@ impl Engine {
     }
 
     /// Runs `f` on the logged-in room `room_id` (`None` = whichever).
-    fn with_room<R>(&self, room_id: Option<&str>, not_found: i32, f: impl FnOnce(&mut RoomShared) -> Result<R, i32>) -> Result<R, i32> {
+    fn with_room<R>(
+        &self,
+        room_id: Option<&str>,
+        not_found: i32,
+        f: impl FnOnce(&mut RoomShared) -> Result<R, i32>,
+    ) -> Result<R, i32> {
         let mut guard = self.room.lock();
         match guard.as_mut() {
             Some(room) if room_id.is_none_or(|id| id == room.room_id) => f(room),
@@ -220,7 +245,9 @@ impl Engine {
         if token.is_empty() || token.len() > validate::MAX_TOKEN_LEN {
             return Err(ec::ILLEGAL_PARAM);
         }
-        self.with_room(Some(room_id), ec::ROOM_ID_INCORRECT, |room| send(room, Command::RenewToken { token: token.to_owned() }))
+        self.with_room(Some(room_id), ec::ROOM_ID_INCORRECT, |room| {
+            send(room, Command::RenewToken { token: token.to_owned() })
+        })
     }
 
     pub fn set_room_extra_info(&self, room_id: &str, key: &str, value: &str) -> Result<i32, i32> {
@@ -235,7 +262,9 @@ impl Engine {
             return Err(ec::ROOM_EXTRA_INFO_VALUE_TOO_LONG);
         }
         let seq = self.next_seq();
-        self.with_room(Some(room_id), ec::ROOM_ID_INCORRECT, |room| send(room, Command::SetRoomExtraInfo { key: key.into(), value: value.into(), seq }))?;
+        self.with_room(Some(room_id), ec::ROOM_ID_INCORRECT, |room| {
+            send(room, Command::SetRoomExtraInfo { key: key.into(), value: value.into(), seq })
+        })?;
         Ok(seq)
     }
 
@@ -293,7 +322,12 @@ impl Engine {
                 return Err(ec::PUBLISHER_ALREADY_DO_PUBLISH);
             }
             room.publishing.insert(ch, PublishEntry { stream_id: stream_id.into(), extra_info: String::new() });
-            self.events.send(Event::PublisherStateUpdate { stream_id: stream_id.into(), state: PublisherState::PublishRequesting, error_code: 0, extended_data: "{}".into() });
+            self.events.send(Event::PublisherStateUpdate {
+                stream_id: stream_id.into(),
+                state: PublisherState::PublishRequesting,
+                error_code: 0,
+                extended_data: "{}".into(),
+            });
             send(room, Command::Publish { stream_id: stream_id.into(), extra_info: String::new() })
         })
     }
@@ -302,7 +336,12 @@ impl Engine {
         let ch = Self::check_channel(channel)? as i32;
         self.with_room(None, ec::NOT_LOGIN_ROOM, |room| {
             let Some(p) = room.publishing.remove(&ch) else { return Ok(()) };
-            self.events.send(Event::PublisherStateUpdate { stream_id: p.stream_id.clone(), state: PublisherState::NoPublish, error_code: 0, extended_data: "{}".into() });
+            self.events.send(Event::PublisherStateUpdate {
+                stream_id: p.stream_id.clone(),
+                state: PublisherState::NoPublish,
+                error_code: 0,
+                extended_data: "{}".into(),
+            });
             send(room, Command::Unpublish { stream_id: p.stream_id })
         })
     }
@@ -330,7 +369,12 @@ impl Engine {
                 return Err(ec::PLAYER_COUNT_EXCEED);
             }
             room.playing.insert(stream_id.into());
-            self.events.send(Event::PlayerStateUpdate { stream_id: stream_id.into(), state: PlayerState::PlayRequesting, error_code: 0, extended_data: "{}".into() });
+            self.events.send(Event::PlayerStateUpdate {
+                stream_id: stream_id.into(),
+                state: PlayerState::PlayRequesting,
+                error_code: 0,
+                extended_data: "{}".into(),
+            });
             send(room, Command::Play { stream_id: stream_id.into() })
         })
     }
@@ -341,7 +385,12 @@ impl Engine {
             if !room.playing.remove(stream_id) {
                 return Ok(());
             }
-            self.events.send(Event::PlayerStateUpdate { stream_id: stream_id.into(), state: PlayerState::NoPlay, error_code: 0, extended_data: "{}".into() });
+            self.events.send(Event::PlayerStateUpdate {
+                stream_id: stream_id.into(),
+                state: PlayerState::NoPlay,
+                error_code: 0,
+                extended_data: "{}".into(),
+            });
             send(room, Command::StopPlay { stream_id: stream_id.into() })
         })
     }

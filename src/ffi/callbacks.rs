@@ -20,26 +20,155 @@ use crate::engine::event::Event;
 use crate::engine::EventHandler;
 use crate::protocol::{Stream, User};
 
-pub type zego_on_room_state_changed = Option<unsafe extern "C" fn(room_id: *const c_char, reason: i32, error_code: zego_error, extended_data: *const c_char, user_context: *mut c_void)>;
-pub type zego_on_room_state_update = Option<unsafe extern "C" fn(room_id: *const c_char, state: i32, error_code: zego_error, extended_data: *const c_char, user_context: *mut c_void)>;
-pub type zego_on_room_login_result = Option<unsafe extern "C" fn(error_code: zego_error, extended_data: *const c_char, room_id: *const c_char, seq: zego_seq, user_context: *mut c_void)>;
-pub type zego_on_room_logout_result = Option<unsafe extern "C" fn(error_code: zego_error, extended_data: *const c_char, room_id: *const c_char, seq: zego_seq, user_context: *mut c_void)>;
-pub type zego_on_room_user_update = Option<unsafe extern "C" fn(room_id: *const c_char, update_type: i32, user_list: *const zego_user, user_count: u32, user_context: *mut c_void)>;
-pub type zego_on_room_online_user_count_update = Option<unsafe extern "C" fn(room_id: *const c_char, count: i32, user_context: *mut c_void)>;
-pub type zego_on_room_stream_update = Option<unsafe extern "C" fn(room_id: *const c_char, update_type: i32, stream_list: *const zego_stream, stream_count: u32, extended_data: *const c_char, user_context: *mut c_void)>;
-pub type zego_on_room_stream_extra_info_update = Option<unsafe extern "C" fn(room_id: *const c_char, stream_list: *const zego_stream, stream_count: u32, user_context: *mut c_void)>;
-pub type zego_on_room_extra_info_update = Option<unsafe extern "C" fn(room_id: *const c_char, room_extra_info_list: *const zego_room_extra_info, room_extra_info_count: u32, user_context: *mut c_void)>;
-pub type zego_on_room_token_will_expire = Option<unsafe extern "C" fn(room_id: *const c_char, remain_time_in_second: i32, user_context: *mut c_void)>;
-pub type zego_on_room_set_room_extra_info_result = Option<unsafe extern "C" fn(error_code: zego_error, room_id: *const c_char, key: *const c_char, seq: zego_seq, user_context: *mut c_void)>;
-pub type zego_on_publisher_state_update = Option<unsafe extern "C" fn(stream_id: *const c_char, state: i32, error_code: zego_error, extended_data: *const c_char, user_context: *mut c_void)>;
-pub type zego_on_publisher_update_stream_extra_info_result = Option<unsafe extern "C" fn(error_code: zego_error, seq: zego_seq, user_context: *mut c_void)>;
-pub type zego_on_player_state_update = Option<unsafe extern "C" fn(stream_id: *const c_char, state: i32, error_code: zego_error, extended_data: *const c_char, user_context: *mut c_void)>;
-pub type zego_on_im_recv_broadcast_message = Option<unsafe extern "C" fn(room_id: *const c_char, message_list: *const zego_broadcast_message_info, message_count: u32, user_context: *mut c_void)>;
-pub type zego_on_im_recv_barrage_message = Option<unsafe extern "C" fn(room_id: *const c_char, message_list: *const zego_barrage_message_info, message_count: u32, user_context: *mut c_void)>;
-pub type zego_on_im_recv_custom_command = Option<unsafe extern "C" fn(room_id: *const c_char, from_user: zego_user, command: *const c_char, user_context: *mut c_void)>;
-pub type zego_on_im_send_broadcast_message_result = Option<unsafe extern "C" fn(room_id: *const c_char, message_id: u64, error_code: zego_error, seq: zego_seq, user_context: *mut c_void)>;
-pub type zego_on_im_send_barrage_message_result = Option<unsafe extern "C" fn(room_id: *const c_char, message_id: *const c_char, error_code: zego_error, seq: zego_seq, user_context: *mut c_void)>;
-pub type zego_on_im_send_custom_command_result = Option<unsafe extern "C" fn(room_id: *const c_char, error_code: zego_error, seq: zego_seq, user_context: *mut c_void)>;
+pub type zego_on_room_state_changed = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        reason: i32,
+        error_code: zego_error,
+        extended_data: *const c_char,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_state_update = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        state: i32,
+        error_code: zego_error,
+        extended_data: *const c_char,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_login_result = Option<
+    unsafe extern "C" fn(
+        error_code: zego_error,
+        extended_data: *const c_char,
+        room_id: *const c_char,
+        seq: zego_seq,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_logout_result = Option<
+    unsafe extern "C" fn(
+        error_code: zego_error,
+        extended_data: *const c_char,
+        room_id: *const c_char,
+        seq: zego_seq,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_user_update = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        update_type: i32,
+        user_list: *const zego_user,
+        user_count: u32,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_online_user_count_update =
+    Option<unsafe extern "C" fn(room_id: *const c_char, count: i32, user_context: *mut c_void)>;
+pub type zego_on_room_stream_update = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        update_type: i32,
+        stream_list: *const zego_stream,
+        stream_count: u32,
+        extended_data: *const c_char,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_stream_extra_info_update = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        stream_list: *const zego_stream,
+        stream_count: u32,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_extra_info_update = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        room_extra_info_list: *const zego_room_extra_info,
+        room_extra_info_count: u32,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_room_token_will_expire =
+    Option<unsafe extern "C" fn(room_id: *const c_char, remain_time_in_second: i32, user_context: *mut c_void)>;
+pub type zego_on_room_set_room_extra_info_result = Option<
+    unsafe extern "C" fn(
+        error_code: zego_error,
+        room_id: *const c_char,
+        key: *const c_char,
+        seq: zego_seq,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_publisher_state_update = Option<
+    unsafe extern "C" fn(
+        stream_id: *const c_char,
+        state: i32,
+        error_code: zego_error,
+        extended_data: *const c_char,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_publisher_update_stream_extra_info_result =
+    Option<unsafe extern "C" fn(error_code: zego_error, seq: zego_seq, user_context: *mut c_void)>;
+pub type zego_on_player_state_update = Option<
+    unsafe extern "C" fn(
+        stream_id: *const c_char,
+        state: i32,
+        error_code: zego_error,
+        extended_data: *const c_char,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_im_recv_broadcast_message = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        message_list: *const zego_broadcast_message_info,
+        message_count: u32,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_im_recv_barrage_message = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        message_list: *const zego_barrage_message_info,
+        message_count: u32,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_im_recv_custom_command = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        from_user: zego_user,
+        command: *const c_char,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_im_send_broadcast_message_result = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        message_id: u64,
+        error_code: zego_error,
+        seq: zego_seq,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_im_send_barrage_message_result = Option<
+    unsafe extern "C" fn(
+        room_id: *const c_char,
+        message_id: *const c_char,
+        error_code: zego_error,
+        seq: zego_seq,
+        user_context: *mut c_void,
+    ),
+>;
+pub type zego_on_im_send_custom_command_result = Option<
+    unsafe extern "C" fn(room_id: *const c_char, error_code: zego_error, seq: zego_seq, user_context: *mut c_void),
+>;
 
 /// A function pointer and the context it is called with.
 #[derive(Clone, Copy)]
@@ -109,7 +238,12 @@ unsafe impl<F: Send> Send for Slot<F> {}
 pub type SharedTable = Arc<ReentrantMutex<RefCell<CallbackTable>>>;
 
 /// Sets one slot of the engine's table.
-pub(super) fn register<F>(engine: *mut zego_engine, pick: impl FnOnce(&mut CallbackTable) -> &mut Slot<F>, callback: Option<F>, context: *mut c_void) -> zego_error {
+pub(super) fn register<F>(
+    engine: *mut zego_engine,
+    pick: impl FnOnce(&mut CallbackTable) -> &mut Slot<F>,
+    callback: Option<F>,
+    context: *mut c_void,
+) -> zego_error {
     ffi_boundary!(|| {
         let entry = engine_entry(engine)?;
         let guard = entry.callbacks.lock();
@@ -173,16 +307,31 @@ fn dispatch(t: &RefCell<CallbackTable>, event: Event) {
             call!(t, room_state_update(r, reason.room_state(), error_code, x));
             call!(t, room_state_changed(r, reason as i32, error_code, x));
         }
-        Event::RoomLoginResult { error_code, extended_data, room_id, seq } => call!(t, room_login_result(error_code, a.s(&extended_data), a.s(&room_id), seq)),
-        Event::RoomLogoutResult { error_code, extended_data, room_id, seq } => call!(t, room_logout_result(error_code, a.s(&extended_data), a.s(&room_id), seq)),
+        Event::RoomLoginResult { error_code, extended_data, room_id, seq } => {
+            call!(t, room_login_result(error_code, a.s(&extended_data), a.s(&room_id), seq))
+        }
+        Event::RoomLogoutResult { error_code, extended_data, room_id, seq } => {
+            call!(t, room_logout_result(error_code, a.s(&extended_data), a.s(&room_id), seq))
+        }
         Event::RoomUserUpdate { room_id, update_type, users } => {
             let list: Vec<zego_user> = users.iter().map(|u| a.user(u)).collect();
             call!(t, room_user_update(a.s(&room_id), update_type.zego_value(), list.as_ptr(), list.len() as u32));
         }
-        Event::RoomOnlineUserCountUpdate { room_id, count } => call!(t, room_online_user_count_update(a.s(&room_id), count)),
+        Event::RoomOnlineUserCountUpdate { room_id, count } => {
+            call!(t, room_online_user_count_update(a.s(&room_id), count))
+        }
         Event::RoomStreamUpdate { room_id, update_type, streams, extended_data } => {
             let list: Vec<zego_stream> = streams.iter().map(|s| a.stream(s)).collect();
-            call!(t, room_stream_update(a.s(&room_id), update_type.zego_value(), list.as_ptr(), list.len() as u32, a.s(&extended_data)));
+            call!(
+                t,
+                room_stream_update(
+                    a.s(&room_id),
+                    update_type.zego_value(),
+                    list.as_ptr(),
+                    list.len() as u32,
+                    a.s(&extended_data)
+                )
+            );
         }
         Event::RoomStreamExtraInfoUpdate { room_id, streams } => {
             let list: Vec<zego_stream> = streams.iter().map(|s| a.stream(s)).collect();
@@ -191,32 +340,65 @@ fn dispatch(t: &RefCell<CallbackTable>, event: Event) {
         Event::RoomExtraInfoUpdate { room_id, infos } => {
             let list: Vec<zego_room_extra_info> = infos
                 .iter()
-                .map(|i| zego_room_extra_info { key: a.s(&i.key), value: a.s(&i.value), update_user: a.user(&i.update_user), update_time: i.update_time })
+                .map(|i| zego_room_extra_info {
+                    key: a.s(&i.key),
+                    value: a.s(&i.value),
+                    update_user: a.user(&i.update_user),
+                    update_time: i.update_time,
+                })
                 .collect();
             call!(t, room_extra_info_update(a.s(&room_id), list.as_ptr(), list.len() as u32));
         }
-        Event::RoomTokenWillExpire { room_id, remain_seconds } => call!(t, room_token_will_expire(a.s(&room_id), remain_seconds)),
-        Event::RoomSetRoomExtraInfoResult { error_code, room_id, key, seq } => call!(t, room_set_room_extra_info_result(error_code, a.s(&room_id), a.s(&key), seq)),
-        Event::PublisherStateUpdate { stream_id, state, error_code, extended_data } => call!(t, publisher_state_update(a.s(&stream_id), state as i32, error_code, a.s(&extended_data))),
-        Event::PublisherUpdateStreamExtraInfoResult { error_code, seq } => call!(t, publisher_update_stream_extra_info_result(error_code, seq)),
-        Event::PlayerStateUpdate { stream_id, state, error_code, extended_data } => call!(t, player_state_update(a.s(&stream_id), state as i32, error_code, a.s(&extended_data))),
+        Event::RoomTokenWillExpire { room_id, remain_seconds } => {
+            call!(t, room_token_will_expire(a.s(&room_id), remain_seconds))
+        }
+        Event::RoomSetRoomExtraInfoResult { error_code, room_id, key, seq } => {
+            call!(t, room_set_room_extra_info_result(error_code, a.s(&room_id), a.s(&key), seq))
+        }
+        Event::PublisherStateUpdate { stream_id, state, error_code, extended_data } => {
+            call!(t, publisher_state_update(a.s(&stream_id), state as i32, error_code, a.s(&extended_data)))
+        }
+        Event::PublisherUpdateStreamExtraInfoResult { error_code, seq } => {
+            call!(t, publisher_update_stream_extra_info_result(error_code, seq))
+        }
+        Event::PlayerStateUpdate { stream_id, state, error_code, extended_data } => {
+            call!(t, player_state_update(a.s(&stream_id), state as i32, error_code, a.s(&extended_data)))
+        }
         Event::ImRecvBroadcastMessage { room_id, messages } => {
             let list: Vec<zego_broadcast_message_info> = messages
                 .iter()
-                .map(|m| zego_broadcast_message_info { message: a.s(&m.message), message_id: m.message_id, send_time: m.send_time, from_user: a.user(&m.from_user) })
+                .map(|m| zego_broadcast_message_info {
+                    message: a.s(&m.message),
+                    message_id: m.message_id,
+                    send_time: m.send_time,
+                    from_user: a.user(&m.from_user),
+                })
                 .collect();
             call!(t, im_recv_broadcast_message(a.s(&room_id), list.as_ptr(), list.len() as u32));
         }
         Event::ImRecvBarrageMessage { room_id, messages } => {
             let list: Vec<zego_barrage_message_info> = messages
                 .iter()
-                .map(|m| zego_barrage_message_info { message: a.s(&m.message), message_id: a.s(&m.message_id), send_time: m.send_time, from_user: a.user(&m.from_user) })
+                .map(|m| zego_barrage_message_info {
+                    message: a.s(&m.message),
+                    message_id: a.s(&m.message_id),
+                    send_time: m.send_time,
+                    from_user: a.user(&m.from_user),
+                })
                 .collect();
             call!(t, im_recv_barrage_message(a.s(&room_id), list.as_ptr(), list.len() as u32));
         }
-        Event::ImRecvCustomCommand { room_id, from_user, command } => call!(t, im_recv_custom_command(a.s(&room_id), a.user(&from_user), a.s(&command))),
-        Event::ImSendBroadcastMessageResult { room_id, message_id, error_code, seq } => call!(t, im_send_broadcast_message_result(a.s(&room_id), message_id, error_code, seq)),
-        Event::ImSendBarrageMessageResult { room_id, message_id, error_code, seq } => call!(t, im_send_barrage_message_result(a.s(&room_id), a.s(&message_id), error_code, seq)),
-        Event::ImSendCustomCommandResult { room_id, error_code, seq } => call!(t, im_send_custom_command_result(a.s(&room_id), error_code, seq)),
+        Event::ImRecvCustomCommand { room_id, from_user, command } => {
+            call!(t, im_recv_custom_command(a.s(&room_id), a.user(&from_user), a.s(&command)))
+        }
+        Event::ImSendBroadcastMessageResult { room_id, message_id, error_code, seq } => {
+            call!(t, im_send_broadcast_message_result(a.s(&room_id), message_id, error_code, seq))
+        }
+        Event::ImSendBarrageMessageResult { room_id, message_id, error_code, seq } => {
+            call!(t, im_send_barrage_message_result(a.s(&room_id), a.s(&message_id), error_code, seq))
+        }
+        Event::ImSendCustomCommandResult { room_id, error_code, seq } => {
+            call!(t, im_send_custom_command_result(a.s(&room_id), error_code, seq))
+        }
     }
 }

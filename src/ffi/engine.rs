@@ -48,7 +48,15 @@ fn read_profile(profile: &zego_engine_profile) -> Result<EngineProfile, i32> {
     if profile.app_id == 0 {
         return Err(ec::APPID_ZERO);
     }
-    let sign = if profile.app_sign.is_null() { "" } else { str_arg(profile.app_sign, 64, [ec::APPSIGN_INVALID_LENGTH, ec::APPSIGN_INVALID_CHARACTER, ec::APPSIGN_INVALID_LENGTH])? };
+    let sign = if profile.app_sign.is_null() {
+        ""
+    } else {
+        str_arg(
+            profile.app_sign,
+            64,
+            [ec::APPSIGN_INVALID_LENGTH, ec::APPSIGN_INVALID_CHARACTER, ec::APPSIGN_INVALID_LENGTH],
+        )?
+    };
     let app_sign = match sign.len() {
         0 => None,
         64 if is_valid_app_sign(sign) => Some(sign.to_ascii_lowercase()),
@@ -74,7 +82,10 @@ fn read_profile(profile: &zego_engine_profile) -> Result<EngineProfile, i32> {
 /// Errors: 1000017 NULL argument, 1001000 app id 0, 1001001/1001002 bad app sign,
 /// 1000017 bad scenario or server URL. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_create_engine(profile: *const zego_engine_profile, out_engine: *mut *mut zego_engine) -> zego_error {
+pub extern "C" fn zego_create_engine(
+    profile: *const zego_engine_profile,
+    out_engine: *mut *mut zego_engine,
+) -> zego_error {
     ffi_boundary!(|| {
         crate::logging::init_from_env();
         // SAFETY: a non-NULL profile points at a valid struct (C ABI contract).
@@ -101,7 +112,11 @@ pub type zego_on_engine_destroyed = Option<unsafe extern "C" fn(user_context: *m
 /// it finishes when that callback returns. The handle is invalid afterwards;
 /// destroying it again returns 1000001.
 #[no_mangle]
-pub extern "C" fn zego_destroy_engine(engine: *mut zego_engine, on_destroyed: zego_on_engine_destroyed, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_destroy_engine(
+    engine: *mut zego_engine,
+    on_destroyed: zego_on_engine_destroyed,
+    user_context: *mut c_void,
+) -> zego_error {
     ffi_boundary!(|| {
         let entry = handles::remove(engine)?;
         let context = SendPtr(user_context);

@@ -18,7 +18,12 @@ fn message_arg<'a>(ptr: *const c_char) -> Result<&'a str, i32> {
 /// (with the message id) arrives in im_send_broadcast_message_result with
 /// `out_seq`. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_send_broadcast_message(engine: *mut zego_engine, room_id: *const c_char, message: *const c_char, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_send_broadcast_message(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    message: *const c_char,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         write_out(out_seq, engine.send_broadcast_message(room_id_arg(room_id)?, message_arg(message)?)?);
@@ -29,7 +34,12 @@ pub extern "C" fn zego_send_broadcast_message(engine: *mut zego_engine, room_id:
 /// Sends a barrage message to every other user of the room; the result
 /// arrives in im_send_barrage_message_result. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_send_barrage_message(engine: *mut zego_engine, room_id: *const c_char, message: *const c_char, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_send_barrage_message(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    message: *const c_char,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         write_out(out_seq, engine.send_barrage_message(room_id_arg(room_id)?, message_arg(message)?)?);
@@ -41,7 +51,14 @@ pub extern "C" fn zego_send_barrage_message(engine: *mut zego_engine, room_id: *
 /// be 0: 1009011). Only `user_id` of each entry is read. The result arrives
 /// in im_send_custom_command_result. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_send_custom_command(engine: *mut zego_engine, room_id: *const c_char, command: *const c_char, to_user_list: *const zego_user, to_user_count: u32, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_send_custom_command(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    command: *const c_char,
+    to_user_list: *const zego_user,
+    to_user_count: u32,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         if to_user_list.is_null() || to_user_count == 0 {
@@ -49,7 +66,11 @@ pub extern "C" fn zego_send_custom_command(engine: *mut zego_engine, room_id: *c
         }
         // SAFETY: the list holds `to_user_count` entries (C ABI contract).
         let users = unsafe { std::slice::from_raw_parts(to_user_list, to_user_count as usize) };
-        let ids = users.iter().map(|u| user_id_arg(u.user_id).map(str::to_owned)).collect::<Result<Vec<_>, _>>().map_err(|_| ec::IM_USER_ID_EMPTY)?;
+        let ids = users
+            .iter()
+            .map(|u| user_id_arg(u.user_id).map(str::to_owned))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ec::IM_USER_ID_EMPTY)?;
         write_out(out_seq, engine.send_custom_command(room_id_arg(room_id)?, message_arg(command)?, ids)?);
         Ok(())
     })

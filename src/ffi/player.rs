@@ -13,7 +13,11 @@ use super::types::*;
 /// 1000014-1000016 stream id, 1004010 more than 12 streams. Playing a stream
 /// already playing is a no-op. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_start_playing_stream(engine: *mut zego_engine, stream_id: *const c_char, canvas: *const zego_canvas) -> zego_error {
+pub extern "C" fn zego_start_playing_stream(
+    engine: *mut zego_engine,
+    stream_id: *const c_char,
+    canvas: *const zego_canvas,
+) -> zego_error {
     ffi_boundary!(|| {
         let _ = canvas;
         self::engine(engine)?.start_playing_stream(stream_id_arg(stream_id)?)

@@ -11,7 +11,11 @@ use crate::validate;
 
 /// Reads a stream id: NULL 1000015, invalid UTF-8 1000016, too long 1000014.
 pub(super) fn stream_id_arg<'a>(ptr: *const c_char) -> Result<&'a str, i32> {
-    str_arg(ptr, validate::MAX_STREAM_ID_LEN, [ec::STREAM_ID_NULL, ec::STREAM_ID_INVALID_CHARACTER, ec::STREAM_ID_TOO_LONG])
+    str_arg(
+        ptr,
+        validate::MAX_STREAM_ID_LEN,
+        [ec::STREAM_ID_NULL, ec::STREAM_ID_INVALID_CHARACTER, ec::STREAM_ID_TOO_LONG],
+    )
 }
 
 /// Starts the local preview of `channel` (0 MAIN .. 3 FOURTH). `canvas` may
@@ -37,7 +41,11 @@ pub extern "C" fn zego_stop_preview(engine: *mut zego_engine, channel: i32) -> z
 /// Errors: 1000002 not logged in, 1000014-1000016 stream id, 1003023 channel
 /// busy with another stream, 1000017 bad channel. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_start_publishing_stream(engine: *mut zego_engine, stream_id: *const c_char, channel: i32) -> zego_error {
+pub extern "C" fn zego_start_publishing_stream(
+    engine: *mut zego_engine,
+    stream_id: *const c_char,
+    channel: i32,
+) -> zego_error {
     ffi_boundary!(|| self::engine(engine)?.start_publishing_stream(stream_id_arg(stream_id)?, channel))
 }
 
@@ -52,10 +60,19 @@ pub extern "C" fn zego_stop_publishing_stream(engine: *mut zego_engine, channel:
 /// arrives in publisher_update_stream_extra_info_result with `out_seq`.
 /// Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_set_stream_extra_info(engine: *mut zego_engine, extra_info: *const c_char, channel: i32, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_set_stream_extra_info(
+    engine: *mut zego_engine,
+    extra_info: *const c_char,
+    channel: i32,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
-        let info = str_arg(extra_info, validate::MAX_STREAM_EXTRA_INFO_LEN, [ec::PUBLISHER_EXTRA_INFO_NULL, ec::ILLEGAL_PARAM, ec::PUBLISHER_EXTRA_INFO_TOO_LONG])?;
+        let info = str_arg(
+            extra_info,
+            validate::MAX_STREAM_EXTRA_INFO_LEN,
+            [ec::PUBLISHER_EXTRA_INFO_NULL, ec::ILLEGAL_PARAM, ec::PUBLISHER_EXTRA_INFO_TOO_LONG],
+        )?;
         write_out(out_seq, engine.set_stream_extra_info(info, channel)?);
         Ok(())
     })
@@ -65,7 +82,11 @@ pub extern "C" fn zego_set_stream_extra_info(engine: *mut zego_engine, extra_inf
 /// fps 1..60; bitrate kbps; codec 0 = H.264). 1000017 when out of range.
 /// Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_set_video_config(engine: *mut zego_engine, config: *const zego_video_config, channel: i32) -> zego_error {
+pub extern "C" fn zego_set_video_config(
+    engine: *mut zego_engine,
+    config: *const zego_video_config,
+    channel: i32,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         // SAFETY: a non-NULL config points at a valid struct (C ABI contract).
@@ -87,7 +108,11 @@ pub extern "C" fn zego_set_video_config(engine: *mut zego_engine, config: *const
 /// Reads the video configuration of `channel` into `out_config`.
 /// Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_get_video_config(engine: *mut zego_engine, channel: i32, out_config: *mut zego_video_config) -> zego_error {
+pub extern "C" fn zego_get_video_config(
+    engine: *mut zego_engine,
+    channel: i32,
+    out_config: *mut zego_video_config,
+) -> zego_error {
     ffi_boundary!(|| {
         let c = self::engine(engine)?.video_config(channel)?;
         if out_config.is_null() {
@@ -113,7 +138,11 @@ pub extern "C" fn zego_get_video_config(engine: *mut zego_engine, channel: i32, 
 /// Sets the audio encoder configuration of `channel` (bitrate 6..510 kbps,
 /// channel 1 mono / 2 stereo). 1000017 when out of range. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_set_audio_config(engine: *mut zego_engine, config: *const zego_audio_config, channel: i32) -> zego_error {
+pub extern "C" fn zego_set_audio_config(
+    engine: *mut zego_engine,
+    config: *const zego_audio_config,
+    channel: i32,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         // SAFETY: a non-NULL config points at a valid struct (C ABI contract).

@@ -12,123 +12,202 @@ use super::callbacks::*;
 use super::handles::zego_engine;
 use super::types::zego_error;
 
-
 /// Registers the `zego_on_room_state_changed` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_state_changed_callback(engine: *mut zego_engine, callback: zego_on_room_state_changed, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_state_changed_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_state_changed,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_state_changed, callback, user_context)
 }
 
 /// Registers the `zego_on_room_state_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_state_update_callback(engine: *mut zego_engine, callback: zego_on_room_state_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_state_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_state_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_state_update, callback, user_context)
 }
 
 /// Registers the `zego_on_room_login_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_login_result_callback(engine: *mut zego_engine, callback: zego_on_room_login_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_login_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_login_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_login_result, callback, user_context)
 }
 
 /// Registers the `zego_on_room_logout_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_logout_result_callback(engine: *mut zego_engine, callback: zego_on_room_logout_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_logout_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_logout_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_logout_result, callback, user_context)
 }
 
 /// Registers the `zego_on_room_user_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_user_update_callback(engine: *mut zego_engine, callback: zego_on_room_user_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_user_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_user_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_user_update, callback, user_context)
 }
 
 /// Registers the `zego_on_room_online_user_count_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_online_user_count_update_callback(engine: *mut zego_engine, callback: zego_on_room_online_user_count_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_online_user_count_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_online_user_count_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_online_user_count_update, callback, user_context)
 }
 
 /// Registers the `zego_on_room_stream_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_stream_update_callback(engine: *mut zego_engine, callback: zego_on_room_stream_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_stream_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_stream_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_stream_update, callback, user_context)
 }
 
 /// Registers the `zego_on_room_stream_extra_info_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_stream_extra_info_update_callback(engine: *mut zego_engine, callback: zego_on_room_stream_extra_info_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_stream_extra_info_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_stream_extra_info_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_stream_extra_info_update, callback, user_context)
 }
 
 /// Registers the `zego_on_room_extra_info_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_extra_info_update_callback(engine: *mut zego_engine, callback: zego_on_room_extra_info_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_extra_info_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_extra_info_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_extra_info_update, callback, user_context)
 }
 
 /// Registers the `zego_on_room_token_will_expire` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_token_will_expire_callback(engine: *mut zego_engine, callback: zego_on_room_token_will_expire, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_token_will_expire_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_token_will_expire,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_token_will_expire, callback, user_context)
 }
 
 /// Registers the `zego_on_room_set_room_extra_info_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_room_set_room_extra_info_result_callback(engine: *mut zego_engine, callback: zego_on_room_set_room_extra_info_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_room_set_room_extra_info_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_room_set_room_extra_info_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.room_set_room_extra_info_result, callback, user_context)
 }
 
 /// Registers the `zego_on_publisher_state_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_publisher_state_update_callback(engine: *mut zego_engine, callback: zego_on_publisher_state_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_publisher_state_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_state_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.publisher_state_update, callback, user_context)
 }
 
 /// Registers the `zego_on_publisher_update_stream_extra_info_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_publisher_update_stream_extra_info_result_callback(engine: *mut zego_engine, callback: zego_on_publisher_update_stream_extra_info_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_publisher_update_stream_extra_info_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_update_stream_extra_info_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.publisher_update_stream_extra_info_result, callback, user_context)
 }
 
 /// Registers the `zego_on_player_state_update` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_player_state_update_callback(engine: *mut zego_engine, callback: zego_on_player_state_update, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_player_state_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_player_state_update,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.player_state_update, callback, user_context)
 }
 
 /// Registers the `zego_on_im_recv_broadcast_message` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_im_recv_broadcast_message_callback(engine: *mut zego_engine, callback: zego_on_im_recv_broadcast_message, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_im_recv_broadcast_message_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_im_recv_broadcast_message,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.im_recv_broadcast_message, callback, user_context)
 }
 
 /// Registers the `zego_on_im_recv_barrage_message` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_im_recv_barrage_message_callback(engine: *mut zego_engine, callback: zego_on_im_recv_barrage_message, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_im_recv_barrage_message_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_im_recv_barrage_message,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.im_recv_barrage_message, callback, user_context)
 }
 
 /// Registers the `zego_on_im_recv_custom_command` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_im_recv_custom_command_callback(engine: *mut zego_engine, callback: zego_on_im_recv_custom_command, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_im_recv_custom_command_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_im_recv_custom_command,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.im_recv_custom_command, callback, user_context)
 }
 
 /// Registers the `zego_on_im_send_broadcast_message_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_im_send_broadcast_message_result_callback(engine: *mut zego_engine, callback: zego_on_im_send_broadcast_message_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_im_send_broadcast_message_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_im_send_broadcast_message_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.im_send_broadcast_message_result, callback, user_context)
 }
 
 /// Registers the `zego_on_im_send_barrage_message_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_im_send_barrage_message_result_callback(engine: *mut zego_engine, callback: zego_on_im_send_barrage_message_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_im_send_barrage_message_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_im_send_barrage_message_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.im_send_barrage_message_result, callback, user_context)
 }
 
 /// Registers the `zego_on_im_send_custom_command_result` callback.
 #[no_mangle]
-pub extern "C" fn zego_register_im_send_custom_command_result_callback(engine: *mut zego_engine, callback: zego_on_im_send_custom_command_result, user_context: *mut c_void) -> zego_error {
+pub extern "C" fn zego_register_im_send_custom_command_result_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_im_send_custom_command_result,
+    user_context: *mut c_void,
+) -> zego_error {
     register(engine, |t| &mut t.im_send_custom_command_result, callback, user_context)
 }

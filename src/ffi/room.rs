@@ -27,7 +27,11 @@ fn user_arg(user: *const zego_user) -> Result<User, i32> {
     let user_name = if user.user_name.is_null() {
         ""
     } else {
-        str_arg(user.user_name, validate::MAX_USER_NAME_LEN, [ec::USER_NAME_INVALID_CHARACTER, ec::USER_NAME_INVALID_CHARACTER, ec::USER_NAME_TOO_LONG])?
+        str_arg(
+            user.user_name,
+            validate::MAX_USER_NAME_LEN,
+            [ec::USER_NAME_INVALID_CHARACTER, ec::USER_NAME_INVALID_CHARACTER, ec::USER_NAME_TOO_LONG],
+        )?
     };
     Ok(User { user_id: user_id.into(), user_name: user_name.into() })
 }
@@ -35,8 +39,16 @@ fn user_arg(user: *const zego_user) -> Result<User, i32> {
 fn room_config_arg(config: *const zego_room_config) -> Result<RoomConfig, i32> {
     // SAFETY: a non-NULL config points at a valid struct (C ABI contract).
     let Some(config) = (unsafe { config.as_ref() }) else { return Ok(RoomConfig::default()) };
-    let token = if config.token.is_null() { "" } else { str_arg(config.token, validate::MAX_TOKEN_LEN, [ec::ILLEGAL_PARAM; 3])? };
-    Ok(RoomConfig { max_member_count: config.max_member_count, is_user_status_notify: config.is_user_status_notify, token: token.into() })
+    let token = if config.token.is_null() {
+        ""
+    } else {
+        str_arg(config.token, validate::MAX_TOKEN_LEN, [ec::ILLEGAL_PARAM; 3])?
+    };
+    Ok(RoomConfig {
+        max_member_count: config.max_member_count,
+        is_user_status_notify: config.is_user_status_notify,
+        token: token.into(),
+    })
 }
 
 /// Logs in to a room (single-room mode: one room per engine at a time).
@@ -46,7 +58,13 @@ fn room_config_arg(config: *const zego_room_config) -> Result<RoomConfig, i32> {
 /// Errors: 1002011-1002013 room id, 1002005-1002010 user, 1002001 already in a room.
 /// Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_login_room(engine: *mut zego_engine, room_id: *const c_char, user: *const zego_user, config: *const zego_room_config, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_login_room(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    user: *const zego_user,
+    config: *const zego_room_config,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         let seq = engine.login_room(room_id_arg(room_id)?, user_arg(user)?, room_config_arg(config)?)?;
@@ -59,7 +77,11 @@ pub extern "C" fn zego_login_room(engine: *mut zego_engine, room_id: *const c_ch
 /// room stop; room_state_changed(LOGOUT) and room_logout_result follow.
 /// 1002002 when not in that room. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_logout_room(engine: *mut zego_engine, room_id: *const c_char, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_logout_room(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         let room_id = if room_id.is_null() { None } else { Some(room_id_arg(room_id)?) };
@@ -71,7 +93,12 @@ pub extern "C" fn zego_logout_room(engine: *mut zego_engine, room_id: *const c_c
 /// Leaves `from_room_id` and logs in to `to_room_id` as the same user
 /// (`config` NULL = defaults). Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_switch_room(engine: *mut zego_engine, from_room_id: *const c_char, to_room_id: *const c_char, config: *const zego_room_config) -> zego_error {
+pub extern "C" fn zego_switch_room(
+    engine: *mut zego_engine,
+    from_room_id: *const c_char,
+    to_room_id: *const c_char,
+    config: *const zego_room_config,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         let config = if config.is_null() { None } else { Some(room_config_arg(config)?) };
@@ -82,7 +109,11 @@ pub extern "C" fn zego_switch_room(engine: *mut zego_engine, from_room_id: *cons
 /// Gives the room a new token (after room_token_will_expire). It is also
 /// used for later reconnects. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_renew_token(engine: *mut zego_engine, room_id: *const c_char, token: *const c_char) -> zego_error {
+pub extern "C" fn zego_renew_token(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    token: *const c_char,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
         let token = str_arg(token, validate::MAX_TOKEN_LEN, [ec::ILLEGAL_PARAM; 3])?;
@@ -94,10 +125,20 @@ pub extern "C" fn zego_renew_token(engine: *mut zego_engine, room_id: *const c_c
 /// room_set_room_extra_info_result with `out_seq`, and the other users get
 /// room_extra_info_update. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_set_room_extra_info(engine: *mut zego_engine, room_id: *const c_char, key: *const c_char, value: *const c_char, out_seq: *mut zego_seq) -> zego_error {
+pub extern "C" fn zego_set_room_extra_info(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    key: *const c_char,
+    value: *const c_char,
+    out_seq: *mut zego_seq,
+) -> zego_error {
     ffi_boundary!(|| {
         let engine = self::engine(engine)?;
-        let key = str_arg(key, MAX_STRING_ARG, [ec::ROOM_EXTRA_INFO_KEY_EMPTY, ec::ILLEGAL_PARAM, ec::ROOM_EXTRA_INFO_KEY_TOO_LONG])?;
+        let key = str_arg(
+            key,
+            MAX_STRING_ARG,
+            [ec::ROOM_EXTRA_INFO_KEY_EMPTY, ec::ILLEGAL_PARAM, ec::ROOM_EXTRA_INFO_KEY_TOO_LONG],
+        )?;
         let value = opt_str(value, ec::ILLEGAL_PARAM)?;
         write_out(out_seq, engine.set_room_extra_info(room_id_arg(room_id)?, key, value)?);
         Ok(())

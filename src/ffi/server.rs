@@ -35,11 +35,15 @@ fn live(server: *const zego_local_server) -> Result<&'static LocalServer, i32> {
 /// Starts an embedded server listening on `listen_addr` ("127.0.0.1:0"
 /// picks a free port). `config_json` NULL = the development app (app id
 /// 1234567890, see README); otherwise the same JSON document as
-/// `zego-server --config`. Errors: 1000017 bad argument, 1001902 invalid
+/// `zego-server --config`. Errors: 1000017 bad argument or address, 1001902 invalid
 /// config, 1001901 cannot listen on the address. Caller owns the returned
 /// server; free it with `zego_local_server_stop`. Safe to call from any thread.
 #[no_mangle]
-pub extern "C" fn zego_local_server_start(listen_addr: *const c_char, config_json: *const c_char, out_server: *mut *mut zego_local_server) -> zego_error {
+pub extern "C" fn zego_local_server_start(
+    listen_addr: *const c_char,
+    config_json: *const c_char,
+    out_server: *mut *mut zego_local_server,
+) -> zego_error {
     ffi_boundary!(|| {
         crate::logging::init_from_env();
         let listen = plain_str(listen_addr)?;
@@ -51,6 +55,7 @@ pub extern "C" fn zego_local_server_start(listen_addr: *const c_char, config_jso
             tracing::error!(error = %e, "embedded server did not start");
             match e {
                 ServerError::Config(_) => ec::LOCAL_SERVER_CONFIG_INVALID,
+                ServerError::Address { .. } => ec::ILLEGAL_PARAM,
                 _ => ec::LOCAL_SERVER_BIND_FAILED,
             }
         })?;

@@ -15,8 +15,12 @@ use serde::{Deserialize, Serialize};
 /// Version of this protocol. A server refuses a login with another major version.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// Largest text frame either side accepts, in bytes. Larger frames close the session.
+/// Largest client-to-server frame the server accepts, in bytes. Larger frames close the session.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// Largest server-to-client frame a client accepts: a login snapshot of a big
+/// room (many users, 20 extra-info keys of 4 KiB) exceeds [`MAX_FRAME_BYTES`].
+pub const MAX_SERVER_FRAME_BYTES: usize = 1024 * 1024;
 
 /// A user as the room sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -118,9 +122,13 @@ pub enum ClientMsg {
         resume: Option<Resume>,
     },
     /// Leave the room; the server answers, then closes the session.
-    Logout { req: u64 },
+    Logout {
+        req: u64,
+    },
     /// Keep-alive. The server answers with `heartbeat_ack`.
-    Heartbeat { req: u64 },
+    Heartbeat {
+        req: u64,
+    },
     /// Register a stream in the room.
     Publish {
         req: u64,
@@ -129,26 +137,48 @@ pub enum ClientMsg {
         extra_info: String,
     },
     /// Remove one of this session's streams.
-    Unpublish { req: u64, stream_id: String },
+    Unpublish {
+        req: u64,
+        stream_id: String,
+    },
     /// Ask to play a stream: the server checks that it exists.
-    Play { req: u64, stream_id: String },
+    Play {
+        req: u64,
+        stream_id: String,
+    },
     /// Stop playing a stream.
-    StopPlay { req: u64, stream_id: String },
+    StopPlay {
+        req: u64,
+        stream_id: String,
+    },
     SetStreamExtraInfo {
         req: u64,
         stream_id: String,
         extra_info: String,
     },
-    SetRoomExtraInfo { req: u64, key: String, value: String },
-    Broadcast { req: u64, message: String },
-    Barrage { req: u64, message: String },
-    /// A command for listed users of the room (all of them if empty).
+    SetRoomExtraInfo {
+        req: u64,
+        key: String,
+        value: String,
+    },
+    Broadcast {
+        req: u64,
+        message: String,
+    },
+    Barrage {
+        req: u64,
+        message: String,
+    },
+    /// A command for the listed users of the room (an empty list is refused with 1009011).
     CustomCommand {
         req: u64,
         command: String,
         to_user_ids: Vec<String>,
     },
-    RenewToken { req: u64, token: String },
+    RenewToken {
+        req: u64,
+        token: String,
+    },
 }
 
 impl ClientMsg {
@@ -238,7 +268,9 @@ pub enum ServerMsg {
         #[serde(default)]
         data: Option<ResponseData>,
     },
-    HeartbeatAck { req: u64 },
+    HeartbeatAck {
+        req: u64,
+    },
     UserUpdate {
         update_type: UpdateType,
         users: Vec<User>,
@@ -247,22 +279,40 @@ pub enum ServerMsg {
         update_type: UpdateType,
         streams: Vec<Stream>,
     },
-    StreamExtraInfoUpdate { streams: Vec<Stream> },
-    RoomExtraInfoUpdate { infos: Vec<RoomExtraInfo> },
-    OnlineCount { count: u32 },
-    BroadcastMessage { messages: Vec<BroadcastMessage> },
-    BarrageMessage { messages: Vec<BarrageMessage> },
-    CustomCommand { from_user: User, command: String },
+    StreamExtraInfoUpdate {
+        streams: Vec<Stream>,
+    },
+    RoomExtraInfoUpdate {
+        infos: Vec<RoomExtraInfo>,
+    },
+    OnlineCount {
+        count: u32,
+    },
+    BroadcastMessage {
+        messages: Vec<BroadcastMessage>,
+    },
+    BarrageMessage {
+        messages: Vec<BarrageMessage>,
+    },
+    CustomCommand {
+        from_user: User,
+        command: String,
+    },
     /// The login token expires in `remain_seconds`; call renew_token.
-    TokenWillExpire { remain_seconds: u32 },
+    TokenWillExpire {
+        remain_seconds: u32,
+    },
     /// The session is over: `code` is ZEGO's reason (1002050, 1002056, ...).
-    Kicked { code: i32, reason: String },
+    Kicked {
+        code: i32,
+        reason: String,
+    },
 }
 
 /// Why a frame could not be decoded.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    /// The frame exceeds [`MAX_FRAME_BYTES`].
+    /// The frame exceeds the size limit of its direction.
     #[error("frame of {0} bytes exceeds the limit")]
     TooLarge(usize),
     /// The frame is not a message of this protocol.
@@ -270,8 +320,8 @@ pub enum DecodeError {
     Malformed(#[from] serde_json::Error),
 }
 
-fn check_size(text: &str) -> Result<(), DecodeError> {
-    if text.len() > MAX_FRAME_BYTES {
+fn check_size(text: &str, max: usize) -> Result<(), DecodeError> {
+    if text.len() > max {
         return Err(DecodeError::TooLarge(text.len()));
     }
     Ok(())
@@ -280,7 +330,7 @@ fn check_size(text: &str) -> Result<(), DecodeError> {
 impl ClientMsg {
     /// Decodes one text frame; never panics on any input.
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
-        check_size(text)?;
+        check_size(text, MAX_FRAME_BYTES)?;
         Ok(serde_json::from_str(text)?)
     }
 }
@@ -288,7 +338,7 @@ impl ClientMsg {
 impl ServerMsg {
     /// Decodes one text frame; never panics on any input.
     pub fn decode(text: &str) -> Result<Self, DecodeError> {
-        check_size(text)?;
+        check_size(text, MAX_SERVER_FRAME_BYTES)?;
         Ok(serde_json::from_str(text)?)
     }
 }
@@ -310,10 +360,7 @@ mod tests {
             version: PROTOCOL_VERSION,
             app_id: 1,
             room_id: "r".into(),
-            user: User {
-                user_id: "u".into(),
-                user_name: "U".into(),
-            },
+            user: User { user_id: "u".into(), user_name: "U".into() },
             auth: Auth::Token { token: "04x".into() },
             max_member_count: 0,
             user_status_notify: true,

@@ -62,13 +62,14 @@ async fn open_inner(params: &RoomParams, resume: Option<Resume>) -> Result<Conne
     let net = |e: &dyn std::fmt::Display| LoginError::Network(e.to_string());
     let url = format!("{}/ws", params.server_url.trim_end_matches('/'));
     let config = WebSocketConfig::default()
-        .max_message_size(Some(protocol::MAX_FRAME_BYTES))
-        .max_frame_size(Some(protocol::MAX_FRAME_BYTES));
-    let (mut socket, _) = tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), true)
-        .await
-        .map_err(|e| net(&e))?;
+        .max_message_size(Some(protocol::MAX_SERVER_FRAME_BYTES))
+        .max_frame_size(Some(protocol::MAX_SERVER_FRAME_BYTES));
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async_with_config(url.as_str(), Some(config), true).await.map_err(|e| net(&e))?;
     let hello = match next_msg(&mut socket).await? {
-        ServerMsg::Hello { version, challenge, heartbeat_interval_ms, heartbeat_timeout_ms } if version == protocol::PROTOCOL_VERSION => {
+        ServerMsg::Hello { version, challenge, heartbeat_interval_ms, heartbeat_timeout_ms }
+            if version == protocol::PROTOCOL_VERSION =>
+        {
             (challenge, heartbeat_interval_ms, heartbeat_timeout_ms)
         }
         other => return Err(LoginError::Network(format!("unexpected greeting {other:?}"))),

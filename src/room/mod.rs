@@ -70,17 +70,48 @@ pub struct RoomShared {
 /// number for the matching result callback.
 #[derive(Debug)]
 pub enum Command {
-    Publish { stream_id: String, extra_info: String },
-    Unpublish { stream_id: String },
-    Play { stream_id: String },
-    StopPlay { stream_id: String },
-    SetStreamExtraInfo { stream_id: String, extra_info: String, seq: i32 },
-    SetRoomExtraInfo { key: String, value: String, seq: i32 },
-    Broadcast { message: String, seq: i32 },
-    Barrage { message: String, seq: i32 },
-    CustomCommand { command: String, to_user_ids: Vec<String>, seq: i32 },
-    RenewToken { token: String },
+    Publish {
+        stream_id: String,
+        extra_info: String,
+    },
+    Unpublish {
+        stream_id: String,
+    },
+    Play {
+        stream_id: String,
+    },
+    StopPlay {
+        stream_id: String,
+    },
+    SetStreamExtraInfo {
+        stream_id: String,
+        extra_info: String,
+        seq: i32,
+    },
+    SetRoomExtraInfo {
+        key: String,
+        value: String,
+        seq: i32,
+    },
+    Broadcast {
+        message: String,
+        seq: i32,
+    },
+    Barrage {
+        message: String,
+        seq: i32,
+    },
+    CustomCommand {
+        command: String,
+        to_user_ids: Vec<String>,
+        seq: i32,
+    },
+    RenewToken {
+        token: String,
+    },
     /// Tell the server goodbye and end; `done` fires when the server answered
     /// (or the attempt timed out).
-    Logout { done: Option<std::sync::mpsc::Sender<()>> },
+    Logout {
+        done: Option<std::sync::mpsc::Sender<()>>,
+    },
 }

@@ -30,7 +30,12 @@ pub struct Roster {
     missing_streams: BTreeMap<String, Instant>,
 }
 
-fn push_change<T>(out: &mut Vec<RosterChange>, kind: fn(UpdateType, Vec<T>) -> RosterChange, t: UpdateType, items: Vec<T>) {
+fn push_change<T>(
+    out: &mut Vec<RosterChange>,
+    kind: fn(UpdateType, Vec<T>) -> RosterChange,
+    t: UpdateType,
+    items: Vec<T>,
+) {
     if !items.is_empty() {
         out.push(kind(t, items));
     }
@@ -38,10 +43,7 @@ fn push_change<T>(out: &mut Vec<RosterChange>, kind: fn(UpdateType, Vec<T>) -> R
 
 impl Roster {
     pub fn new(own_user_id: &str) -> Self {
-        Self {
-            own_user_id: own_user_id.to_owned(),
-            ..Default::default()
-        }
+        Self { own_user_id: own_user_id.to_owned(), ..Default::default() }
     }
 
     /// Applies a login snapshot. The first one announces everything; after a
@@ -49,7 +51,8 @@ impl Roster {
     /// [`RECONNECT_REJOIN_GRACE`].
     pub fn apply_snapshot(&mut self, snap: &RoomSnapshot, reconnect: bool, now: Instant) -> Vec<RosterChange> {
         let users: Vec<User> = snap.users.iter().filter(|u| u.user_id != self.own_user_id).cloned().collect();
-        let streams: Vec<Stream> = snap.streams.iter().filter(|s| s.user.user_id != self.own_user_id).cloned().collect();
+        let streams: Vec<Stream> =
+            snap.streams.iter().filter(|s| s.user.user_id != self.own_user_id).cloned().collect();
         if reconnect {
             let deadline = now + RECONNECT_REJOIN_GRACE;
             for id in self.users.keys() {
@@ -132,7 +135,8 @@ impl Roster {
     /// Announces absences whose grace ran out.
     pub fn expire(&mut self, now: Instant) -> Vec<RosterChange> {
         let mut out = Vec::new();
-        let gone_streams: Vec<String> = self.missing_streams.iter().filter(|(_, d)| **d <= now).map(|(id, _)| id.clone()).collect();
+        let gone_streams: Vec<String> =
+            self.missing_streams.iter().filter(|(_, d)| **d <= now).map(|(id, _)| id.clone()).collect();
         let streams = gone_streams
             .iter()
             .filter_map(|id| {
@@ -141,7 +145,8 @@ impl Roster {
             })
             .collect();
         push_change(&mut out, RosterChange::Streams, UpdateType::Delete, streams);
-        let gone_users: Vec<String> = self.missing_users.iter().filter(|(_, d)| **d <= now).map(|(id, _)| id.clone()).collect();
+        let gone_users: Vec<String> =
+            self.missing_users.iter().filter(|(_, d)| **d <= now).map(|(id, _)| id.clone()).collect();
         let users = gone_users
             .iter()
             .filter_map(|id| {
@@ -177,10 +182,13 @@ mod tests {
         let t0 = Instant::now();
         let mut r = Roster::new("me");
         let first = r.apply_snapshot(&snap(&["b", "c"], &[("sb", "b"), ("mine", "me")]), false, t0);
-        assert_eq!(first, vec![
-            RosterChange::Users(UpdateType::Add, vec![user("b"), user("c")]),
-            RosterChange::Streams(UpdateType::Add, vec![stream("sb", "b")]),
-        ]);
+        assert_eq!(
+            first,
+            vec![
+                RosterChange::Users(UpdateType::Add, vec![user("b"), user("c")]),
+                RosterChange::Streams(UpdateType::Add, vec![stream("sb", "b")]),
+            ]
+        );
         // The server restarted: only c is back so far.
         assert!(r.apply_snapshot(&snap(&["c"], &[]), true, t0).is_empty());
         assert_eq!(r.next_deadline(), Some(t0 + RECONNECT_REJOIN_GRACE));
@@ -191,6 +199,9 @@ mod tests {
         // Another reconnect where c never returns: reported after the grace.
         assert!(r.apply_snapshot(&snap(&["b"], &[("sb", "b")]), true, t0).is_empty());
         assert!(r.expire(t0).is_empty());
-        assert_eq!(r.expire(t0 + RECONNECT_REJOIN_GRACE), vec![RosterChange::Users(UpdateType::Delete, vec![user("c")])]);
+        assert_eq!(
+            r.expire(t0 + RECONNECT_REJOIN_GRACE),
+            vec![RosterChange::Users(UpdateType::Delete, vec![user("c")])]
+        );
     }
 }

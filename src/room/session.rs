@@ -1,6 +1,6 @@
 //! The room session task: login, the served connection, reconnect.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::engine::event::{Event, PlayerState, PublisherState, RoomStateChangedReason as Reason};
 use crate::engine::EventSender;
 use crate::error_code as ec;
-use crate::protocol::{self, ClientMsg, ResponseData, Resume, ResumeStream, ServerMsg};
+use crate::protocol::{self, ClientMsg, ResponseData, Resume, ResumeStream, ServerMsg, UpdateType};
 
 use super::connection::{self, Connection, LoginError};
 use super::roster::{Roster, RosterChange};
@@ -30,7 +30,14 @@ const LOGOUT_TIMEOUT: Duration = Duration::from_secs(2);
 type SharedRoom = Arc<Mutex<Option<RoomShared>>>;
 
 /// Starts the session task of a room the engine just registered in `shared`.
-pub fn spawn(params: RoomParams, shared: SharedRoom, epoch: u64, events: EventSender, commands: mpsc::UnboundedReceiver<Command>, login_seq: i32) {
+pub fn spawn(
+    params: RoomParams,
+    shared: SharedRoom,
+    epoch: u64,
+    events: EventSender,
+    commands: mpsc::UnboundedReceiver<Command>,
+    login_seq: i32,
+) {
     let session = Session {
         roster: Roster::new(&params.user.user_id),
         params,
@@ -41,6 +48,7 @@ pub fn spawn(params: RoomParams, shared: SharedRoom, epoch: u64, events: EventSe
         next_req: 2,
         session_id: String::new(),
         outbox: Vec::new(),
+        awaiting_streams: BTreeSet::new(),
     };
     crate::runtime::runtime().spawn(session.run(commands, login_seq));
 }
@@ -49,9 +57,16 @@ pub fn spawn(params: RoomParams, shared: SharedRoom, epoch: u64, events: EventSe
 #[derive(Debug)]
 enum Pending {
     Publish(String),
-    Play(String),
+    /// `replay` marks a play re-sent after a reconnect, whose stream may not be back yet.
+    Play {
+        stream_id: String,
+        replay: bool,
+    },
     StreamExtraInfo(i32),
-    RoomExtraInfo { key: String, seq: i32 },
+    RoomExtraInfo {
+        key: String,
+        seq: i32,
+    },
     Broadcast(i32),
     Barrage(i32),
     CustomCommand(i32),
@@ -78,6 +93,8 @@ struct Session {
     session_id: String,
     /// Frames waiting to be written.
     outbox: Vec<String>,
+    /// Played streams not back yet after a reconnect.
+    awaiting_streams: BTreeSet<String>,
 }
 
 impl Session {
@@ -104,20 +121,41 @@ impl Session {
     }
 
     fn room_state(&self, reason: Reason, error_code: i32) -> Event {
-        Event::RoomStateChanged {
-            room_id: self.params.room_id.clone(),
-            reason,
-            error_code,
-            extended_data: "{}".into(),
-        }
+        Event::RoomStateChanged { room_id: self.params.room_id.clone(), reason, error_code, extended_data: "{}".into() }
     }
 
-    fn roster_events(&self, changes: Vec<RosterChange>) -> Vec<Event> {
+    /// Host events for roster changes; plays waiting for a stream the room
+    /// now reports gone fail with 1004002.
+    fn roster_events(&mut self, changes: Vec<RosterChange>) -> Vec<Event> {
+        let mut failed_plays = Vec::new();
+        for change in &changes {
+            if let RosterChange::Streams(UpdateType::Delete, streams) = change {
+                failed_plays.extend(
+                    streams.iter().filter(|s| self.awaiting_streams.remove(&s.stream_id)).map(|s| s.stream_id.clone()),
+                );
+            }
+        }
+        if !failed_plays.is_empty() {
+            self.with_room(|room, _| {
+                failed_plays.iter().for_each(|id| {
+                    room.playing.remove(id);
+                })
+            });
+        }
+        let failed = failed_plays.into_iter().map(|stream_id| Event::PlayerStateUpdate {
+            stream_id,
+            state: PlayerState::NoPlay,
+            error_code: ec::PLAYER_PLAY_STREAM_NOT_EXIST,
+            extended_data: "{}".into(),
+        });
         let room_id = &self.params.room_id;
         changes
             .into_iter()
             .filter_map(|c| match c {
-                RosterChange::Users(update_type, users) => self.params.user_status_notify.then(|| Event::RoomUserUpdate { room_id: room_id.clone(), update_type, users }),
+                RosterChange::Users(update_type, users) => self
+                    .params
+                    .user_status_notify
+                    .then(|| Event::RoomUserUpdate { room_id: room_id.clone(), update_type, users }),
                 RosterChange::Streams(update_type, streams) => Some(Event::RoomStreamUpdate {
                     room_id: room_id.clone(),
                     update_type,
@@ -125,6 +163,7 @@ impl Session {
                     extended_data: "{}".into(),
                 }),
             })
+            .chain(failed)
             .collect()
     }
 
@@ -147,7 +186,11 @@ impl Session {
 
     /// Ends the room: media states first, then the room's own reason.
     fn end_room(&self, reason: Reason, code: i32, publish_code: i32, play_code: i32) {
-        let media = self.with_room(|room, _| Self::media_states(room, (PublisherState::NoPublish, publish_code), (PlayerState::NoPlay, play_code))).unwrap_or_default();
+        let media = self
+            .with_room(|room, _| {
+                Self::media_states(room, (PublisherState::NoPublish, publish_code), (PlayerState::NoPlay, play_code))
+            })
+            .unwrap_or_default();
         let mut events = media;
         events.push(self.room_state(reason, code));
         self.finish(events);
@@ -158,7 +201,12 @@ impl Session {
             Ok(conn) => conn,
             Err(code) => {
                 tracing::warn!(room = %self.params.room_id, code, "login failed");
-                let result = Event::RoomLoginResult { error_code: code, extended_data: "{}".into(), room_id: self.params.room_id.clone(), seq: login_seq };
+                let result = Event::RoomLoginResult {
+                    error_code: code,
+                    extended_data: "{}".into(),
+                    room_id: self.params.room_id.clone(),
+                    seq: login_seq,
+                };
                 self.end_room(Reason::LoginFailed, code, code, code);
                 let _ = self.events_after_end(result);
                 return;
@@ -166,7 +214,12 @@ impl Session {
         };
         let logined = vec![
             self.room_state(Reason::Logined, 0),
-            Event::RoomLoginResult { error_code: 0, extended_data: "{}".into(), room_id: self.params.room_id.clone(), seq: login_seq },
+            Event::RoomLoginResult {
+                error_code: 0,
+                extended_data: "{}".into(),
+                room_id: self.params.room_id.clone(),
+                seq: login_seq,
+            },
         ];
         if !self.start_serving(&mut conn, false, logined) {
             return;
@@ -185,8 +238,17 @@ impl Session {
             self.fail_pending();
             let went_reconnecting = self.with_room(|room, tx| {
                 room.phase = Phase::Reconnecting;
-                tx.send(Event::RoomStateChanged { room_id: room.room_id.clone(), reason: Reason::Reconnecting, error_code: ec::ROOM_CONNECT_TEMPORARY_BROKEN, extended_data: "{}".into() });
-                for e in Self::media_states(room, (PublisherState::PublishRequesting, ec::PUBLISHER_NETWORK_INTERRUPT), (PlayerState::PlayRequesting, ec::PLAYER_NETWORK_INTERRUPT)) {
+                tx.send(Event::RoomStateChanged {
+                    room_id: room.room_id.clone(),
+                    reason: Reason::Reconnecting,
+                    error_code: ec::ROOM_CONNECT_TEMPORARY_BROKEN,
+                    extended_data: "{}".into(),
+                });
+                for e in Self::media_states(
+                    room,
+                    (PublisherState::PublishRequesting, ec::PUBLISHER_NETWORK_INTERRUPT),
+                    (PlayerState::PlayRequesting, ec::PLAYER_NETWORK_INTERRUPT),
+                ) {
                     tx.send(e);
                 }
             });
@@ -197,7 +259,11 @@ impl Session {
                 Some(Ok(conn)) => conn,
                 Some(Err(code)) => {
                     tracing::warn!(room = %self.params.room_id, code, "reconnect failed");
-                    let (publish_code, play_code) = if code == ec::ROOM_RETRY_TIMEOUT { (ec::PUBLISHER_RETRY_TIMEOUT, ec::PLAYER_NETWORK_INTERRUPT) } else { (code, code) };
+                    let (publish_code, play_code) = if code == ec::ROOM_RETRY_TIMEOUT {
+                        (ec::PUBLISHER_RETRY_TIMEOUT, ec::PLAYER_NETWORK_INTERRUPT)
+                    } else {
+                        (code, code)
+                    };
                     let reason = if code == ec::ROOM_KICKED_OUT { Reason::KickOut } else { Reason::ReconnectFailed };
                     self.end_room(reason, code, publish_code, play_code);
                     return;
@@ -230,25 +296,46 @@ impl Session {
         let roster = self.roster_events(changes);
         let room_id = self.params.room_id.clone();
         let snapshot = conn.snapshot.clone();
+        let own = self.params.user.user_id.clone();
         let applied = self.with_room(|room, tx| {
             room.phase = Phase::Logined;
             head.into_iter().for_each(|e| tx.send(e));
+            // Streams the server restored are live again; the others are
+            // published anew below, and their answers tell the outcome.
+            let mut republish = Vec::new();
             if reconnect {
                 for p in room.publishing.values() {
-                    tx.send(Event::PublisherStateUpdate { stream_id: p.stream_id.clone(), state: PublisherState::Publishing, error_code: 0, extended_data: "{}".into() });
+                    if snapshot.streams.iter().any(|s| s.stream_id == p.stream_id && s.user.user_id == own) {
+                        tx.send(Event::PublisherStateUpdate {
+                            stream_id: p.stream_id.clone(),
+                            state: PublisherState::Publishing,
+                            error_code: 0,
+                            extended_data: "{}".into(),
+                        });
+                    } else {
+                        republish.push(p.clone());
+                    }
                 }
             }
             roster.into_iter().for_each(|e| tx.send(e));
             if !snapshot.room_extra_info.is_empty() && !reconnect {
-                tx.send(Event::RoomExtraInfoUpdate { room_id: room_id.clone(), infos: snapshot.room_extra_info.clone() });
+                tx.send(Event::RoomExtraInfoUpdate {
+                    room_id: room_id.clone(),
+                    infos: snapshot.room_extra_info.clone(),
+                });
             }
             tx.send(Event::RoomOnlineUserCountUpdate { room_id: room_id.clone(), count: snapshot.online_count as i32 });
-            room.playing.iter().cloned().collect::<Vec<_>>()
+            (republish, room.playing.iter().cloned().collect::<Vec<_>>())
         });
-        let Some(replays) = applied else { return false };
+        let Some((republish, replays)) = applied else { return false };
+        for p in republish {
+            self.queue_command(Command::Publish { stream_id: p.stream_id, extra_info: p.extra_info });
+        }
         if reconnect {
             for stream_id in replays {
-                self.queue_request(Pending::Play(stream_id.clone()), |req| ClientMsg::Play { req, stream_id });
+                self.queue_request(Pending::Play { stream_id: stream_id.clone(), replay: true }, |req| {
+                    ClientMsg::Play { req, stream_id }
+                });
             }
         }
         let early = std::mem::take(&mut conn.early);
@@ -284,12 +371,19 @@ impl Session {
         let mut backoff = BACKOFF_FIRST;
         loop {
             sleep(backoff.min(deadline.saturating_duration_since(Instant::now()))).await;
-            let streams = self.with_room(|room, _| room.publishing.values().map(|p| ResumeStream { stream_id: p.stream_id.clone(), extra_info: p.extra_info.clone() }).collect())?;
+            let streams = self.with_room(|room, _| {
+                room.publishing
+                    .values()
+                    .map(|p| ResumeStream { stream_id: p.stream_id.clone(), extra_info: p.extra_info.clone() })
+                    .collect()
+            })?;
             let resume = Resume { session_id: self.session_id.clone(), streams };
             match connection::open(&self.params, Some(resume)).await {
                 Ok(conn) => return Some(Ok(conn)),
                 Err(LoginError::Refused(code)) => return Some(Err(code)),
-                Err(LoginError::Network(why)) => tracing::info!(room = %self.params.room_id, %why, "reconnect attempt failed"),
+                Err(LoginError::Network(why)) => {
+                    tracing::info!(room = %self.params.room_id, %why, "reconnect attempt failed")
+                }
             }
             if Instant::now() >= deadline {
                 return Some(Err(ec::ROOM_RETRY_TIMEOUT));
@@ -306,12 +400,38 @@ impl Session {
             .pending
             .drain()
             .filter_map(|(_, p)| match p {
-                Pending::StreamExtraInfo(seq) => Some(Event::PublisherUpdateStreamExtraInfoResult { error_code: ec::PUBLISHER_UPDATE_EXTRA_INFO_FAILED, seq }),
-                Pending::RoomExtraInfo { key, seq } => Some(Event::RoomSetRoomExtraInfoResult { error_code: ec::ROOM_DISCONNECT, room_id: room_id.clone(), key, seq }),
-                Pending::Broadcast(seq) => Some(Event::ImSendBroadcastMessageResult { room_id: room_id.clone(), message_id: 0, error_code: ec::IM_SEND_FAILED, seq }),
-                Pending::Barrage(seq) => Some(Event::ImSendBarrageMessageResult { room_id: room_id.clone(), message_id: String::new(), error_code: ec::IM_SEND_FAILED, seq }),
-                Pending::CustomCommand(seq) => Some(Event::ImSendCustomCommandResult { room_id: room_id.clone(), error_code: ec::IM_SEND_FAILED, seq }),
-                Pending::Publish(_) | Pending::Play(_) | Pending::RenewToken(_) | Pending::Logout | Pending::Ignored => None,
+                Pending::StreamExtraInfo(seq) => Some(Event::PublisherUpdateStreamExtraInfoResult {
+                    error_code: ec::PUBLISHER_UPDATE_EXTRA_INFO_FAILED,
+                    seq,
+                }),
+                Pending::RoomExtraInfo { key, seq } => Some(Event::RoomSetRoomExtraInfoResult {
+                    error_code: ec::ROOM_DISCONNECT,
+                    room_id: room_id.clone(),
+                    key,
+                    seq,
+                }),
+                Pending::Broadcast(seq) => Some(Event::ImSendBroadcastMessageResult {
+                    room_id: room_id.clone(),
+                    message_id: 0,
+                    error_code: ec::IM_SEND_FAILED,
+                    seq,
+                }),
+                Pending::Barrage(seq) => Some(Event::ImSendBarrageMessageResult {
+                    room_id: room_id.clone(),
+                    message_id: String::new(),
+                    error_code: ec::IM_SEND_FAILED,
+                    seq,
+                }),
+                Pending::CustomCommand(seq) => Some(Event::ImSendCustomCommandResult {
+                    room_id: room_id.clone(),
+                    error_code: ec::IM_SEND_FAILED,
+                    seq,
+                }),
+                Pending::Publish(_)
+                | Pending::Play { .. }
+                | Pending::RenewToken(_)
+                | Pending::Logout
+                | Pending::Ignored => None,
             })
             .collect();
         self.emit(events);
@@ -328,16 +448,52 @@ impl Session {
 
     fn queue_command(&mut self, cmd: Command) {
         match cmd {
-            Command::Publish { stream_id, extra_info } => self.queue_request(Pending::Publish(stream_id.clone()), |req| ClientMsg::Publish { req, stream_id, extra_info }),
-            Command::Unpublish { stream_id } => self.queue_request(Pending::Ignored, |req| ClientMsg::Unpublish { req, stream_id }),
-            Command::Play { stream_id } => self.queue_request(Pending::Play(stream_id.clone()), |req| ClientMsg::Play { req, stream_id }),
-            Command::StopPlay { stream_id } => self.queue_request(Pending::Ignored, |req| ClientMsg::StopPlay { req, stream_id }),
-            Command::SetStreamExtraInfo { stream_id, extra_info, seq } => self.queue_request(Pending::StreamExtraInfo(seq), |req| ClientMsg::SetStreamExtraInfo { req, stream_id, extra_info }),
-            Command::SetRoomExtraInfo { key, value, seq } => self.queue_request(Pending::RoomExtraInfo { key: key.clone(), seq }, |req| ClientMsg::SetRoomExtraInfo { req, key, value }),
-            Command::Broadcast { message, seq } => self.queue_request(Pending::Broadcast(seq), |req| ClientMsg::Broadcast { req, message }),
-            Command::Barrage { message, seq } => self.queue_request(Pending::Barrage(seq), |req| ClientMsg::Barrage { req, message }),
-            Command::CustomCommand { command, to_user_ids, seq } => self.queue_request(Pending::CustomCommand(seq), |req| ClientMsg::CustomCommand { req, command, to_user_ids }),
-            Command::RenewToken { token } => self.queue_request(Pending::RenewToken(token.clone()), |req| ClientMsg::RenewToken { req, token }),
+            Command::Publish { stream_id, extra_info } => {
+                self.queue_request(Pending::Publish(stream_id.clone()), |req| ClientMsg::Publish {
+                    req,
+                    stream_id,
+                    extra_info,
+                })
+            }
+            Command::Unpublish { stream_id } => {
+                self.queue_request(Pending::Ignored, |req| ClientMsg::Unpublish { req, stream_id })
+            }
+            Command::Play { stream_id } => {
+                self.queue_request(Pending::Play { stream_id: stream_id.clone(), replay: false }, |req| {
+                    ClientMsg::Play { req, stream_id }
+                })
+            }
+            Command::StopPlay { stream_id } => {
+                self.queue_request(Pending::Ignored, |req| ClientMsg::StopPlay { req, stream_id })
+            }
+            Command::SetStreamExtraInfo { stream_id, extra_info, seq } => {
+                self.queue_request(Pending::StreamExtraInfo(seq), |req| ClientMsg::SetStreamExtraInfo {
+                    req,
+                    stream_id,
+                    extra_info,
+                })
+            }
+            Command::SetRoomExtraInfo { key, value, seq } => {
+                self.queue_request(Pending::RoomExtraInfo { key: key.clone(), seq }, |req| {
+                    ClientMsg::SetRoomExtraInfo { req, key, value }
+                })
+            }
+            Command::Broadcast { message, seq } => {
+                self.queue_request(Pending::Broadcast(seq), |req| ClientMsg::Broadcast { req, message })
+            }
+            Command::Barrage { message, seq } => {
+                self.queue_request(Pending::Barrage(seq), |req| ClientMsg::Barrage { req, message })
+            }
+            Command::CustomCommand { command, to_user_ids, seq } => {
+                self.queue_request(Pending::CustomCommand(seq), |req| ClientMsg::CustomCommand {
+                    req,
+                    command,
+                    to_user_ids,
+                })
+            }
+            Command::RenewToken { token } => {
+                self.queue_request(Pending::RenewToken(token.clone()), |req| ClientMsg::RenewToken { req, token })
+            }
             Command::Logout { .. } => self.queue_request(Pending::Logout, |req| ClientMsg::Logout { req }),
         }
     }
@@ -432,6 +588,16 @@ impl Session {
                 self.roster_events(change.into_iter().collect())
             }
             ServerMsg::StreamUpdate { update_type, streams } => {
+                if update_type == UpdateType::Add {
+                    for s in &streams {
+                        if self.awaiting_streams.remove(&s.stream_id) {
+                            let stream_id = s.stream_id.clone();
+                            self.queue_request(Pending::Play { stream_id: stream_id.clone(), replay: false }, |req| {
+                                ClientMsg::Play { req, stream_id }
+                            });
+                        }
+                    }
+                }
                 let change = self.roster.streams_changed(update_type, streams);
                 self.roster_events(change.into_iter().collect())
             }
@@ -445,8 +611,12 @@ impl Session {
             ServerMsg::OnlineCount { count } => vec![Event::RoomOnlineUserCountUpdate { room_id, count: count as i32 }],
             ServerMsg::BroadcastMessage { messages } => vec![Event::ImRecvBroadcastMessage { room_id, messages }],
             ServerMsg::BarrageMessage { messages } => vec![Event::ImRecvBarrageMessage { room_id, messages }],
-            ServerMsg::CustomCommand { from_user, command } => vec![Event::ImRecvCustomCommand { room_id, from_user, command }],
-            ServerMsg::TokenWillExpire { remain_seconds } => vec![Event::RoomTokenWillExpire { room_id, remain_seconds: remain_seconds as i32 }],
+            ServerMsg::CustomCommand { from_user, command } => {
+                vec![Event::ImRecvCustomCommand { room_id, from_user, command }]
+            }
+            ServerMsg::TokenWillExpire { remain_seconds } => {
+                vec![Event::RoomTokenWillExpire { room_id, remain_seconds: remain_seconds as i32 }]
+            }
             ServerMsg::Kicked { code, .. } => return Some(Ended::Kicked(code)),
             ServerMsg::Hello { .. } | ServerMsg::HeartbeatAck { .. } => Vec::new(),
         };
@@ -473,24 +643,41 @@ impl Session {
                 .flatten()
                 .into_iter()
                 .collect(),
-            Pending::Play(stream_id) => self
-                .with_room(|room, _| {
-                    if !room.playing.contains(&stream_id) {
-                        return None;
-                    }
-                    let state = if code == 0 {
-                        PlayerState::Playing
-                    } else {
-                        room.playing.remove(&stream_id);
-                        PlayerState::NoPlay
-                    };
-                    Some(Event::PlayerStateUpdate { stream_id, state, error_code: code, extended_data: "{}".into() })
-                })
-                .flatten()
-                .into_iter()
-                .collect(),
-            Pending::StreamExtraInfo(seq) => vec![Event::PublisherUpdateStreamExtraInfoResult { error_code: code, seq }],
-            Pending::RoomExtraInfo { key, seq } => vec![Event::RoomSetRoomExtraInfoResult { error_code: code, room_id, key, seq }],
+            Pending::Play { stream_id, replay } => {
+                // A replay after a reconnect may find the stream's publisher still
+                // reconnecting: play it when it is back, or fail when the room says it is gone.
+                let wait = replay && code == ec::PLAYER_PLAY_STREAM_NOT_EXIST;
+                let event = self
+                    .with_room(|room, _| {
+                        if !room.playing.contains(&stream_id) || wait {
+                            return None;
+                        }
+                        let state = if code == 0 {
+                            PlayerState::Playing
+                        } else {
+                            room.playing.remove(&stream_id);
+                            PlayerState::NoPlay
+                        };
+                        let stream_id = stream_id.clone();
+                        Some(Event::PlayerStateUpdate {
+                            stream_id,
+                            state,
+                            error_code: code,
+                            extended_data: "{}".into(),
+                        })
+                    })
+                    .flatten();
+                if wait {
+                    self.awaiting_streams.insert(stream_id);
+                }
+                event.into_iter().collect()
+            }
+            Pending::StreamExtraInfo(seq) => {
+                vec![Event::PublisherUpdateStreamExtraInfoResult { error_code: code, seq }]
+            }
+            Pending::RoomExtraInfo { key, seq } => {
+                vec![Event::RoomSetRoomExtraInfoResult { error_code: code, room_id, key, seq }]
+            }
             Pending::Broadcast(seq) => {
                 let message_id = match data {
                     Some(ResponseData::Broadcast { message_id }) => message_id,

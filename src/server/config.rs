@@ -94,10 +94,9 @@ impl Limits {
         if self.heartbeat_interval_ms == 0 || self.heartbeat_interval_ms >= self.heartbeat_timeout_ms {
             return Err("limits.heartbeat_interval_ms must be above 0 and below heartbeat_timeout_ms".into());
         }
-        for (name, ms) in [
-            ("heartbeat_timeout_ms", self.heartbeat_timeout_ms),
-            ("session_grace_ms", self.session_grace_ms),
-        ] {
+        for (name, ms) in
+            [("heartbeat_timeout_ms", self.heartbeat_timeout_ms), ("session_grace_ms", self.session_grace_ms)]
+        {
             if ms >= MAX_PRESENCE_AFTER_LOSS_MS {
                 return Err(format!("limits.{name} must be below {MAX_PRESENCE_AFTER_LOSS_MS}"));
             }
@@ -112,11 +111,7 @@ impl Limits {
 impl AppConfig {
     /// The development app: [`DEV_APP_ID`], [`DEV_APP_SIGN`], [`DEV_SERVER_SECRET`].
     pub fn dev() -> Self {
-        AppConfig {
-            app_id: DEV_APP_ID,
-            app_sign: DEV_APP_SIGN.to_owned(),
-            server_secret: DEV_SERVER_SECRET.to_owned(),
-        }
+        AppConfig { app_id: DEV_APP_ID, app_sign: DEV_APP_SIGN.to_owned(), server_secret: DEV_SERVER_SECRET.to_owned() }
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -128,10 +123,7 @@ impl AppConfig {
             return Err(format!("app {id}: app_sign must be 64 hex characters"));
         }
         if self.server_secret.len() != 32 {
-            return Err(format!(
-                "app {id}: server_secret must be 32 bytes, not {}",
-                self.server_secret.len()
-            ));
+            return Err(format!("app {id}: server_secret must be 32 bytes, not {}", self.server_secret.len()));
         }
         Ok(())
     }
@@ -140,17 +132,12 @@ impl AppConfig {
 impl ServerConfig {
     /// One dev app with default limits, in dev mode.
     pub fn dev_default() -> Self {
-        ServerConfig {
-            apps: vec![AppConfig::dev()],
-            limits: Limits::default(),
-            dev_mode: true,
-        }
+        ServerConfig { apps: vec![AppConfig::dev()], limits: Limits::default(), dev_mode: true }
     }
 
     /// Parses and validates a JSON document; unknown keys are an error.
     pub fn from_json(text: &str) -> Result<Self, ServerError> {
-        let config: ServerConfig =
-            serde_json::from_str(text).map_err(|e| ServerError::Config(e.to_string()))?;
+        let config: ServerConfig = serde_json::from_str(text).map_err(|e| ServerError::Config(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
@@ -220,10 +207,7 @@ mod tests {
             r#"{"apps":[],"dev_mode":true,"limits":{"heartbeat_interval_ms":0}}"#.to_owned(),
         ];
         for text in bad {
-            assert!(
-                matches!(ServerConfig::from_json(&text), Err(ServerError::Config(_))),
-                "{text}"
-            );
+            assert!(matches!(ServerConfig::from_json(&text), Err(ServerError::Config(_))), "{text}");
         }
     }
 }

@@ -48,10 +48,7 @@ fn start_session(hub: Arc<Hub>, peer: SocketAddr, socket: WebSocket) {
 fn to_message(out: Outbound) -> Message {
     match out {
         Outbound::Text(text) => Message::Text(text.into()),
-        Outbound::Close { code, reason } => Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })),
+        Outbound::Close { code, reason } => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
     }
 }
 

@@ -36,7 +36,10 @@ pub(crate) type ConnId = u64;
 pub(crate) enum Outbound {
     Text(String),
     /// A close frame; the sender stops after it.
-    Close { code: u16, reason: &'static str },
+    Close {
+        code: u16,
+        reason: &'static str,
+    },
 }
 
 /// WebSocket close codes the server uses.
@@ -81,6 +84,15 @@ impl Outbox {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(out) {
             tracing::warn!(conn = self.conn, "outbound queue full, dropping the connection");
             self.evicted.notify_one();
+        }
+    }
+}
+
+/// A session task that panicked is a bug; it died alone, the server goes on.
+fn log_panic(done: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = done {
+        if e.is_panic() {
+            tracing::error!("a session task panicked: {e}");
         }
     }
 }
@@ -150,14 +162,9 @@ pub(crate) struct Hub {
 
 impl Hub {
     pub fn new(config: ServerConfig) -> Arc<Self> {
-        let limits = RegistryLimits {
-            max_rooms: config.limits.max_rooms,
-            max_users_per_room: config.limits.max_users_per_room,
-        };
-        let state = State {
-            registry: Box::new(MemoryRegistry::new(limits)),
-            links: HashMap::new(),
-        };
+        let limits =
+            RegistryLimits { max_rooms: config.limits.max_rooms, max_users_per_room: config.limits.max_users_per_room };
+        let state = State { registry: Box::new(MemoryRegistry::new(limits)), links: HashMap::new() };
         Arc::new(Hub {
             config,
             state: Mutex::new(state),
@@ -183,7 +190,9 @@ impl Hub {
     /// Runs a session task that [`Hub::drain`] can wait for; dropped when stopping.
     pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
         if let Some(tasks) = self.tasks.lock().as_mut() {
-            while tasks.try_join_next().is_some() {}
+            while let Some(done) = tasks.try_join_next() {
+                log_panic(done);
+            }
             tasks.spawn(task);
         }
     }
@@ -197,7 +206,11 @@ impl Hub {
         let Some(mut tasks) = self.tasks.lock().take() else {
             return;
         };
-        let all_done = async { while tasks.join_next().await.is_some() {} };
+        let all_done = async {
+            while let Some(done) = tasks.join_next().await {
+                log_panic(done);
+            }
+        };
         if tokio::time::timeout(timeout, all_done).await.is_err() {
             tasks.shutdown().await;
         }
@@ -212,10 +225,7 @@ impl Hub {
     /// the same user). The login answer is queued before any event.
     pub fn enter(&self, entry: Entry, outbox: &Outbox) -> Result<SessionId, RegistryError> {
         let mut st = self.state.lock();
-        let link = Link {
-            conn: outbox.conn,
-            outbox: Some(outbox.clone()),
-        };
+        let link = Link { conn: outbox.conn, outbox: Some(outbox.clone()) };
         let resumable = entry.resume.as_ref().and_then(|r| SessionId::parse(&r.session_id));
         let resumed = resumable.filter(|id| {
             st.registry.membership(*id).is_some_and(|m| {
@@ -262,7 +272,9 @@ impl Hub {
         for stream in entry.resume.iter().flat_map(|r| &r.streams) {
             match st.registry.publish(session, &stream.stream_id, &stream.extra_info) {
                 Ok(((), n)) => notices.extend(n),
-                Err(e) => tracing::info!(stream = %stream.stream_id, "resumed stream not restored: {e}"),
+                Err(e) => {
+                    tracing::info!(stream = %stream.stream_id, "resumed stream not restored: {e}")
+                }
             }
         }
         let mut snapshot = st.registry.snapshot(session)?;

@@ -17,6 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::task::JoinHandle;
 
@@ -40,11 +41,18 @@ pub enum ServerError {
     Config(String),
     /// The listen address does not resolve.
     #[error("invalid listen address {addr}: {reason}")]
-    Address { addr: String, reason: String },
+    Address {
+        /// The address as given.
+        addr: String,
+        /// What the resolver said.
+        reason: String,
+    },
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The resolved address.
         addr: SocketAddr,
+        /// The socket error.
         #[source]
         source: std::io::Error,
     },
@@ -58,10 +66,7 @@ pub struct ServerHandle {
 }
 
 async fn resolve(listen: &str) -> Result<SocketAddr, ServerError> {
-    let error = |reason: String| ServerError::Address {
-        addr: listen.to_owned(),
-        reason,
-    };
+    let error = |reason: String| ServerError::Address { addr: listen.to_owned(), reason };
     let mut addrs = tokio::net::lookup_host(listen).await.map_err(|e| error(e.to_string()))?;
     addrs.next().ok_or_else(|| error("no address".into()))
 }
@@ -108,6 +113,12 @@ impl ServerHandle {
                 // An error means the hub is gone: stop as well.
                 let _ = stopping.wait_for(|stop| *stop).await;
             };
+            // Signaling is small frames that must leave at once: no Nagle delay.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::warn!("TCP_NODELAY not set: {e}");
+                }
+            });
             if let Err(e) = axum::serve(listener, service).with_graceful_shutdown(stopped).await {
                 tracing::error!("server failed: {e}");
             }

@@ -16,9 +16,6 @@ use crate::protocol::{RoomSnapshot, ServerMsg, Stream, User};
 
 pub use memory::{MemoryRegistry, RegistryLimits};
 
-/// `ROOM_ERROR_EXCEED_MAXIMUM_ROOM_COUNT`; not yet in `crate::error_code`.
-pub const ROOM_EXCEED_MAXIMUM_ROOM_COUNT: i32 = 1_002_035;
-
 /// Opaque id of one login; it survives a resume on a new connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SessionId(u64);
@@ -32,8 +29,7 @@ impl SessionId {
     /// Parses the wire form (16 lowercase hex digits); `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         let hex = text.len() == 16 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        hex.then(|| u64::from_str_radix(text, 16).ok().map(SessionId))
-            .flatten()
+        hex.then(|| u64::from_str_radix(text, 16).ok().map(SessionId)).flatten()
     }
 }
 
@@ -135,7 +131,7 @@ impl RegistryError {
             RegistryError::NotInRoom => ec::NOT_LOGIN_ROOM,
             RegistryError::AlreadyInRoom => ec::ROOM_COUNT_EXCEED,
             RegistryError::RoomFull => ec::ROOM_EXCEED_MAXIMUM_MEMBER,
-            RegistryError::TooManyRooms => ROOM_EXCEED_MAXIMUM_ROOM_COUNT,
+            RegistryError::TooManyRooms => ec::ROOM_EXCEED_MAXIMUM_ROOM_COUNT,
             RegistryError::StreamTaken(_) => ec::PUBLISHER_REPETITIVE_PUBLISH_STREAM,
             RegistryError::StreamNotFound(_) => ec::PLAYER_PLAY_STREAM_NOT_EXIST,
             RegistryError::NotPublisher(_) => ec::PUBLISHER_UPDATE_EXTRA_INFO_FAILED,
@@ -179,7 +175,7 @@ pub trait Registry: Send {
     fn broadcast(&mut self, session: SessionId, message: &str, now_ms: u64) -> Changed<u64>;
     /// Sends a barrage message to the others; returns its id.
     fn barrage(&mut self, session: SessionId, message: &str, now_ms: u64) -> Changed<String>;
-    /// Sends a command to the sessions of the listed users in the room.
+    /// Sends a command to the sessions of the listed users in the room (never the sender).
     fn custom_command(&self, session: SessionId, command: &str, to_user_ids: &[String]) -> Changed;
     /// Every room, for the admin API.
     fn rooms(&self) -> Vec<RoomView>;

@@ -171,6 +171,7 @@ impl Connection {
             heartbeat_timeout_ms: limits.heartbeat_timeout_ms,
         });
         tracing::debug!("connected");
+        let mut sender_done = false;
         let end = loop {
             let silence_deadline = self.last_seen + heartbeat_timeout;
             let token_deadline = self.token_deadline();
@@ -189,7 +190,10 @@ impl Connection {
                         break End::Lost("read failed");
                     }
                 },
-                _ = &mut sender => break End::Lost("sender ended"),
+                _ = &mut sender, if !sender_done => {
+                    sender_done = true;
+                    break End::Lost("closed by the server");
+                }
                 _ = self.outbox.evicted() => break End::Lost("client too slow"),
                 _ = sleep_until(silence_deadline.into()) => break End::Lost("heartbeat timeout"),
                 _ = sleep_until(token_deadline.unwrap_or(silence_deadline).into()), if token_deadline.is_some() => {
@@ -208,7 +212,7 @@ impl Connection {
             End::Shutdown => self.outbox.close(close::GOING_AWAY, "server shutting down"),
             End::Closed => {}
         }
-        if tokio::time::timeout(CLOSE_FLUSH_TIMEOUT, &mut sender).await.is_err() {
+        if !sender_done && tokio::time::timeout(CLOSE_FLUSH_TIMEOUT, &mut sender).await.is_err() {
             sender.abort();
         }
         drop(stream);
@@ -265,18 +269,8 @@ impl Connection {
     /// Answers request `req`.
     fn respond(&self, req: u64, result: Result<Option<crate::protocol::ResponseData>, RequestError>) {
         let msg = match result {
-            Ok(data) => ServerMsg::Response {
-                req,
-                code: 0,
-                message: String::new(),
-                data,
-            },
-            Err(e) => ServerMsg::Response {
-                req,
-                code: e.code,
-                message: e.message,
-                data: None,
-            },
+            Ok(data) => ServerMsg::Response { req, code: 0, message: String::new(), data },
+            Err(e) => ServerMsg::Response { req, code: e.code, message: e.message, data: None },
         };
         self.outbox.send(&msg);
     }

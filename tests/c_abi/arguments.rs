@@ -17,7 +17,12 @@ fn engine_creation_checks_its_profile() {
     assert_eq!(zego_create_engine(ptr::null(), &mut engine), 1000017);
     let url = cs("ws://127.0.0.1:9");
     let sign = |s: &str| cs(s);
-    let mk = |app_id: u32, app_sign: *const c_char, scenario: i32, server: *const c_char| zego_engine_profile { app_id, app_sign, scenario, server };
+    let mk = |app_id: u32, app_sign: *const c_char, scenario: i32, server: *const c_char| zego_engine_profile {
+        app_id,
+        app_sign,
+        scenario,
+        server,
+    };
     let good = sign(DEV_APP_SIGN);
     assert_eq!(zego_create_engine(&mk(0, good.as_ptr(), 3, url.as_ptr()), &mut engine), 1001000);
     assert_eq!(zego_create_engine(&mk(1, sign(&"a".repeat(63)).as_ptr(), 3, url.as_ptr()), &mut engine), 1001001);
@@ -71,20 +76,42 @@ fn room_user_stream_and_message_arguments() {
     assert_eq!(c.play("bad id"), 1000016);
     assert_eq!(zego_set_stream_extra_info(e, cs(&"x".repeat(1024)).as_ptr(), 0, ptr::null_mut()), 1003051);
     assert_eq!(zego_set_stream_extra_info(e, ptr::null(), 0, ptr::null_mut()), 1003050);
-    assert_eq!(zego_set_room_extra_info(e, cs("r").as_ptr(), cs("").as_ptr(), cs("v").as_ptr(), ptr::null_mut()), 1002014);
-    assert_eq!(zego_set_room_extra_info(e, cs("r").as_ptr(), cs(&"k".repeat(128)).as_ptr(), cs("v").as_ptr(), ptr::null_mut()), 1002015);
+    assert_eq!(
+        zego_set_room_extra_info(e, cs("r").as_ptr(), cs("").as_ptr(), cs("v").as_ptr(), ptr::null_mut()),
+        1002014
+    );
+    assert_eq!(
+        zego_set_room_extra_info(e, cs("r").as_ptr(), cs(&"k".repeat(128)).as_ptr(), cs("v").as_ptr(), ptr::null_mut()),
+        1002015
+    );
     assert_eq!(zego_renew_token(e, cs("other").as_ptr(), cs("04abc").as_ptr()), 1002002);
     assert_eq!(zego_renew_token(e, cs("r").as_ptr(), ptr::null()), 1000017);
-    let bad_video = zego_video_config { capture_width: 641, capture_height: 360, encode_width: 641, encode_height: 360, fps: 15, bitrate: 600, codec_id: 0, key_frame_interval: 2 };
+    let bad_video = zego_video_config {
+        capture_width: 641,
+        capture_height: 360,
+        encode_width: 641,
+        encode_height: 360,
+        fps: 15,
+        bitrate: 600,
+        codec_id: 0,
+        key_frame_interval: 2,
+    };
     assert_eq!(zego_set_video_config(e, &bad_video, 0), 1000017);
     assert_eq!(zego_set_video_config(e, ptr::null(), 0), 1000017);
-    let good_video = zego_video_config { capture_width: 1280, capture_height: 720, encode_width: 1280, encode_height: 720, ..bad_video };
+    let good_video = zego_video_config {
+        capture_width: 1280,
+        capture_height: 720,
+        encode_width: 1280,
+        encode_height: 720,
+        ..bad_video
+    };
     assert_eq!(zego_set_video_config(e, &good_video, 1), 0);
     let mut read = bad_video;
     assert_eq!(zego_get_video_config(e, 1, &mut read), 0);
     assert_eq!((read.encode_width, read.encode_height), (1280, 720));
     assert_eq!(zego_set_audio_config(e, &zego_audio_config { bitrate: 1, channel: 1, codec_id: 0 }, 0), 1000017);
-    let message = |code: i32| unsafe { std::ffi::CStr::from_ptr(zego_get_error_message(code)) }.to_str().unwrap().to_owned();
+    let message =
+        |code: i32| unsafe { std::ffi::CStr::from_ptr(zego_get_error_message(code)) }.to_str().unwrap().to_owned();
     assert!(message(1002034).contains("full"));
     assert!(zego_get_error_message(42).is_null());
     assert!(!zego_get_version().is_null());
@@ -95,8 +122,11 @@ fn local_server_arguments() {
     let mut s = ptr::null_mut();
     assert_eq!(zego_local_server_start(ptr::null(), ptr::null(), &mut s), 1000017);
     assert_eq!(zego_local_server_start(cs("127.0.0.1:0").as_ptr(), cs("{\"apps\": 3}").as_ptr(), &mut s), 1001902);
-    assert_eq!(zego_local_server_start(cs("127.0.0.1:0").as_ptr(), cs(r#"{"apps":[],"bogus":1}"#).as_ptr(), &mut s), 1001902);
-    assert_eq!(zego_local_server_start(cs("not an address").as_ptr(), ptr::null(), &mut s), 1001901);
+    assert_eq!(
+        zego_local_server_start(cs("127.0.0.1:0").as_ptr(), cs(r#"{"apps":[],"bogus":1}"#).as_ptr(), &mut s),
+        1001902
+    );
+    assert_eq!(zego_local_server_start(cs("not an address").as_ptr(), ptr::null(), &mut s), 1000017);
     assert!(zego_local_server_url(ptr::null()).is_null());
     assert_eq!(zego_local_server_stop(ptr::null_mut()), 1000017);
     let server = Server::start();

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::harness::*;
-use zego_express::auth::token04::privilege_payload;
+use zego_express::auth::token04::{generate, privilege_payload, Mode};
 use zego_express::ffi::*;
 
 /// Logs `user` in with `token` on a token-mode engine and returns the outcome.
@@ -14,12 +14,18 @@ fn login_with_token(server: &Server, user: &str, room: &str, token: &str) -> (Cl
     (c, outcome)
 }
 
+/// A one-hour Token04 made at `made_at` with any app, user and secret.
+fn raw_token(app_id: u32, user: &str, secret: &str, made_at: i64, mode: Mode) -> String {
+    generate(app_id, user, secret, 3600, "", mode, made_at).unwrap()
+}
+
 /// A CBC Token04 around hand-written JSON (for fields no generator writes).
 fn raw_cbc_token(json: &str) -> String {
     use aes::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
     use base64::Engine;
     let iv = *b"0123456789abcdef";
-    let ct = cbc::Encryptor::<aes::Aes256>::new(DEV_SECRET.as_bytes().into(), &iv.into()).encrypt_padded_vec_mut::<Pkcs7>(json.as_bytes());
+    let ct = cbc::Encryptor::<aes::Aes256>::new(DEV_SECRET.as_bytes().into(), &iv.into())
+        .encrypt_padded_vec_mut::<Pkcs7>(json.as_bytes());
     let mut bin = Vec::new();
     bin.extend_from_slice(&(now() + 3600).to_be_bytes());
     bin.extend_from_slice(&16u16.to_be_bytes());
@@ -36,10 +42,14 @@ fn every_auth_failure_has_zego_code() {
     let ok = token("tok", 3600, "");
     assert_eq!(login_with_token(&server, "tok", "r1", &ok).1, (1, 0), "a good token logs in");
 
-    let wrong_secret = zego_express::auth::token04::generate(DEV_APP_ID, "u1", "0123456789abcdef0123456789abcdef", 3600, "", zego_express::auth::token04::Mode::Cbc, now()).unwrap();
-    let other_app = zego_express::auth::token04::generate(DEV_APP_ID + 1, "u2", DEV_SECRET, 3600, "", zego_express::auth::token04::Mode::Gcm, now()).unwrap();
-    let expired = zego_express::auth::token04::generate(DEV_APP_ID, "u4", DEV_SECRET, 1, "", zego_express::auth::token04::Mode::Gcm, now() - 100).unwrap();
-    let nonce_text = raw_cbc_token(&format!(r#"{{"app_id":{DEV_APP_ID},"user_id":"u7","nonce":"x","ctime":{},"expire":{},"payload":""}}"#, now(), now() + 3600));
+    let wrong_secret = raw_token(DEV_APP_ID, "u1", "0123456789abcdef0123456789abcdef", now(), Mode::Cbc);
+    let other_app = raw_token(DEV_APP_ID + 1, "u2", DEV_SECRET, now(), Mode::Gcm);
+    let expired = raw_token(DEV_APP_ID, "u4", DEV_SECRET, now() - 3700, Mode::Gcm);
+    let nonce_text = raw_cbc_token(&format!(
+        r#"{{"app_id":{DEV_APP_ID},"user_id":"u7","nonce":"x","ctime":{},"expire":{},"payload":""}}"#,
+        now(),
+        now() + 3600
+    ));
     let not_json = raw_cbc_token("not json");
     let cases: Vec<(&str, String, i32)> = vec![
         ("u1", wrong_secret, 1002033),
@@ -99,7 +109,11 @@ fn token_expiry_warning_renewal_and_kick() {
     assert_eq!(room, "r3");
     assert!((28..=30).contains(&remain), "remain {remain}");
     assert_eq!(zego_renew_token(renewer.engine, cs("r3").as_ptr(), cs(&token("renewer", 3600, "")).as_ptr()), 0);
-    assert_eq!(zego_renew_token(renewer.engine, cs("r3").as_ptr(), cs("garbage").as_ptr()), 0, "checked by the server, answered in the log");
+    assert_eq!(
+        zego_renew_token(renewer.engine, cs("r3").as_ptr(), cs("garbage").as_ptr()),
+        0,
+        "checked by the server, answered in the log"
+    );
 
     // 31 s and no renewal: kicked with 1002056 at expiry.
     let (lapser, outcome) = login_with_token(&server, "lapser", "r3", &token("lapser", 31, ""));

@@ -94,13 +94,28 @@ fn streams(list: *const zego_stream, n: u32) -> Vec<(String, String)> {
     if n == 0 {
         return vec![];
     }
-    unsafe { std::slice::from_raw_parts(list, n as usize) }.iter().map(|s| (text(s.user.user_id), text(s.stream_id))).collect()
+    unsafe { std::slice::from_raw_parts(list, n as usize) }
+        .iter()
+        .map(|s| (text(s.user.user_id), text(s.stream_id)))
+        .collect()
 }
 
-unsafe extern "C" fn on_room_state_changed(room: *const c_char, reason: i32, code: i32, _x: *const c_char, ctx: *mut c_void) {
+unsafe extern "C" fn on_room_state_changed(
+    room: *const c_char,
+    reason: i32,
+    code: i32,
+    _x: *const c_char,
+    ctx: *mut c_void,
+) {
     rec(ctx).push(Ev::RoomState { room: text(room), reason, code });
 }
-unsafe extern "C" fn on_room_state_update(room: *const c_char, state: i32, code: i32, _x: *const c_char, ctx: *mut c_void) {
+unsafe extern "C" fn on_room_state_update(
+    room: *const c_char,
+    state: i32,
+    code: i32,
+    _x: *const c_char,
+    ctx: *mut c_void,
+) {
     rec(ctx).push(Ev::RoomStateUpdate { room: text(room), state, code });
 }
 unsafe extern "C" fn on_login_result(code: i32, _x: *const c_char, room: *const c_char, seq: i32, ctx: *mut c_void) {
@@ -115,38 +130,98 @@ unsafe extern "C" fn on_user_update(room: *const c_char, t: i32, list: *const ze
 unsafe extern "C" fn on_online_count(room: *const c_char, count: i32, ctx: *mut c_void) {
     rec(ctx).push(Ev::OnlineCount { room: text(room), count });
 }
-unsafe extern "C" fn on_stream_update(room: *const c_char, t: i32, list: *const zego_stream, n: u32, _x: *const c_char, ctx: *mut c_void) {
+unsafe extern "C" fn on_stream_update(
+    room: *const c_char,
+    t: i32,
+    list: *const zego_stream,
+    n: u32,
+    _x: *const c_char,
+    ctx: *mut c_void,
+) {
     rec(ctx).push(Ev::Streams { room: text(room), add: t == 0, streams: streams(list, n) });
 }
 unsafe extern "C" fn on_stream_extra_info(room: *const c_char, list: *const zego_stream, n: u32, ctx: *mut c_void) {
-    let infos = if n == 0 { vec![] } else { std::slice::from_raw_parts(list, n as usize).iter().map(|s| (text(s.stream_id), text(s.extra_info))).collect() };
+    let infos = if n == 0 {
+        vec![]
+    } else {
+        std::slice::from_raw_parts(list, n as usize).iter().map(|s| (text(s.stream_id), text(s.extra_info))).collect()
+    };
     rec(ctx).push(Ev::StreamExtraInfo { room: text(room), streams: infos });
 }
-unsafe extern "C" fn on_room_extra_info(room: *const c_char, list: *const zego_room_extra_info, n: u32, ctx: *mut c_void) {
-    let infos = if n == 0 { vec![] } else { std::slice::from_raw_parts(list, n as usize).iter().map(|i| (text(i.key), text(i.value), text(i.update_user.user_id))).collect() };
+unsafe extern "C" fn on_room_extra_info(
+    room: *const c_char,
+    list: *const zego_room_extra_info,
+    n: u32,
+    ctx: *mut c_void,
+) {
+    let infos = if n == 0 {
+        vec![]
+    } else {
+        std::slice::from_raw_parts(list, n as usize)
+            .iter()
+            .map(|i| (text(i.key), text(i.value), text(i.update_user.user_id)))
+            .collect()
+    };
     rec(ctx).push(Ev::RoomExtraInfo { room: text(room), infos });
 }
 unsafe extern "C" fn on_token_will_expire(room: *const c_char, remain: i32, ctx: *mut c_void) {
     rec(ctx).push(Ev::TokenWillExpire { room: text(room), remain });
 }
-unsafe extern "C" fn on_room_extra_info_result(code: i32, room: *const c_char, key: *const c_char, seq: i32, ctx: *mut c_void) {
+unsafe extern "C" fn on_room_extra_info_result(
+    code: i32,
+    room: *const c_char,
+    key: *const c_char,
+    seq: i32,
+    ctx: *mut c_void,
+) {
     rec(ctx).push(Ev::RoomExtraInfoResult { code, room: text(room), key: text(key), seq });
 }
-unsafe extern "C" fn on_publisher_state(stream: *const c_char, state: i32, code: i32, _x: *const c_char, ctx: *mut c_void) {
+unsafe extern "C" fn on_publisher_state(
+    stream: *const c_char,
+    state: i32,
+    code: i32,
+    _x: *const c_char,
+    ctx: *mut c_void,
+) {
     rec(ctx).push(Ev::Publisher { stream: text(stream), state, code });
 }
 unsafe extern "C" fn on_stream_extra_info_result(code: i32, seq: i32, ctx: *mut c_void) {
     rec(ctx).push(Ev::StreamExtraInfoResult { code, seq });
 }
-unsafe extern "C" fn on_player_state(stream: *const c_char, state: i32, code: i32, _x: *const c_char, ctx: *mut c_void) {
+unsafe extern "C" fn on_player_state(
+    stream: *const c_char,
+    state: i32,
+    code: i32,
+    _x: *const c_char,
+    ctx: *mut c_void,
+) {
     rec(ctx).push(Ev::Player { stream: text(stream), state, code });
 }
-unsafe extern "C" fn on_broadcast(room: *const c_char, list: *const zego_broadcast_message_info, n: u32, ctx: *mut c_void) {
-    let msgs = if n == 0 { vec![] } else { std::slice::from_raw_parts(list, n as usize).iter().map(|m| (text(m.message), m.message_id, text(m.from_user.user_id))).collect() };
+unsafe extern "C" fn on_broadcast(
+    room: *const c_char,
+    list: *const zego_broadcast_message_info,
+    n: u32,
+    ctx: *mut c_void,
+) {
+    let msgs = if n == 0 {
+        vec![]
+    } else {
+        std::slice::from_raw_parts(list, n as usize)
+            .iter()
+            .map(|m| (text(m.message), m.message_id, text(m.from_user.user_id)))
+            .collect()
+    };
     rec(ctx).push(Ev::Broadcast { room: text(room), messages: msgs });
 }
 unsafe extern "C" fn on_barrage(room: *const c_char, list: *const zego_barrage_message_info, n: u32, ctx: *mut c_void) {
-    let msgs = if n == 0 { vec![] } else { std::slice::from_raw_parts(list, n as usize).iter().map(|m| (text(m.message), text(m.message_id), text(m.from_user.user_id))).collect() };
+    let msgs = if n == 0 {
+        vec![]
+    } else {
+        std::slice::from_raw_parts(list, n as usize)
+            .iter()
+            .map(|m| (text(m.message), text(m.message_id), text(m.from_user.user_id)))
+            .collect()
+    };
     rec(ctx).push(Ev::Barrage { room: text(room), messages: msgs });
 }
 unsafe extern "C" fn on_command(room: *const c_char, from: zego_user, command: *const c_char, ctx: *mut c_void) {
@@ -175,7 +250,8 @@ impl Server {
     pub fn start_at(addr: &str, config: Option<&str>) -> Self {
         let mut ptr = ptr::null_mut();
         let config = config.map(cs);
-        let code = zego_local_server_start(cs(addr).as_ptr(), config.as_ref().map_or(ptr::null(), |c| c.as_ptr()), &mut ptr);
+        let code =
+            zego_local_server_start(cs(addr).as_ptr(), config.as_ref().map_or(ptr::null(), |c| c.as_ptr()), &mut ptr);
         assert_eq!(code, 0, "zego_local_server_start");
         Self { ptr }
     }
@@ -215,7 +291,12 @@ unsafe impl Sync for Client {}
 pub fn profile_create(server_url: &str, app_id: u32, app_sign: Option<&str>) -> Result<*mut zego_engine, i32> {
     let sign = app_sign.map(cs);
     let server = cs(server_url);
-    let profile = zego_engine_profile { app_id, app_sign: sign.as_ref().map_or(ptr::null(), |s| s.as_ptr()), scenario: 3, server: server.as_ptr() };
+    let profile = zego_engine_profile {
+        app_id,
+        app_sign: sign.as_ref().map_or(ptr::null(), |s| s.as_ptr()),
+        scenario: 3,
+        server: server.as_ptr(),
+    };
     let mut engine = ptr::null_mut();
     match zego_create_engine(&profile, &mut engine) {
         0 => Ok(engine),
@@ -256,7 +337,11 @@ impl Client {
             zego_register_room_token_will_expire_callback(engine, Some(on_token_will_expire), ctx);
             zego_register_room_set_room_extra_info_result_callback(engine, Some(on_room_extra_info_result), ctx);
             zego_register_publisher_state_update_callback(engine, Some(on_publisher_state), ctx);
-            zego_register_publisher_update_stream_extra_info_result_callback(engine, Some(on_stream_extra_info_result), ctx);
+            zego_register_publisher_update_stream_extra_info_result_callback(
+                engine,
+                Some(on_stream_extra_info_result),
+                ctx,
+            );
             zego_register_player_state_update_callback(engine, Some(on_player_state), ctx);
             zego_register_im_recv_broadcast_message_callback(engine, Some(on_broadcast), ctx);
             zego_register_im_recv_barrage_message_callback(engine, Some(on_barrage), ctx);
@@ -273,7 +358,11 @@ impl Client {
         let uid = cs(&self.user_id);
         let user = zego_user { user_id: uid.as_ptr(), user_name: uid.as_ptr() };
         let token = token.map(cs);
-        let config = zego_room_config { max_member_count: max, is_user_status_notify: notify, token: token.as_ref().map_or(ptr::null(), |t| t.as_ptr()) };
+        let config = zego_room_config {
+            max_member_count: max,
+            is_user_status_notify: notify,
+            token: token.as_ref().map_or(ptr::null(), |t| t.as_ptr()),
+        };
         zego_login_room(self.engine, cs(room).as_ptr(), &user, &config, ptr::null_mut())
     }
 
@@ -305,7 +394,8 @@ impl Client {
 
     /// Waits for the first event (from the start) matching `pred`.
     pub fn wait(&self, pred: impl Fn(&Ev) -> bool) -> Ev {
-        self.wait_for(WAIT, pred).unwrap_or_else(|| panic!("{}: event not seen in {WAIT:?}; got {:#?}", self.user_id, self.events()))
+        self.wait_for(WAIT, pred)
+            .unwrap_or_else(|| panic!("{}: event not seen in {WAIT:?}; got {:#?}", self.user_id, self.events()))
     }
 
     pub fn wait_for(&self, timeout: Duration, pred: impl Fn(&Ev) -> bool) -> Option<Ev> {
@@ -334,7 +424,21 @@ impl Client {
 
     /// Events of interest only: room membership, streams, publisher/player states.
     pub fn room_events(&self) -> Vec<Ev> {
-        self.events().into_iter().filter(|e| matches!(e, Ev::RoomState { .. } | Ev::Users { .. } | Ev::Streams { .. } | Ev::Publisher { .. } | Ev::Player { .. } | Ev::LoginResult { .. } | Ev::LogoutResult { .. })).collect()
+        self.events()
+            .into_iter()
+            .filter(|e| {
+                matches!(
+                    e,
+                    Ev::RoomState { .. }
+                        | Ev::Users { .. }
+                        | Ev::Streams { .. }
+                        | Ev::Publisher { .. }
+                        | Ev::Player { .. }
+                        | Ev::LoginResult { .. }
+                        | Ev::LogoutResult { .. }
+                )
+            })
+            .collect()
     }
 
     pub fn clear(&self) {
@@ -378,7 +482,8 @@ impl Proxy {
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(server) = TcpStream::connect(&upstream) else { continue };
-                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)] {
+                for (mut from, mut to) in [(client.try_clone().unwrap(), server.try_clone().unwrap()), (server, client)]
+                {
                     let flag = flag.clone();
                     std::thread::spawn(move || {
                         from.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
@@ -395,7 +500,11 @@ impl Proxy {
                                         break;
                                     }
                                 }
-                                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                                Err(e)
+                                    if matches!(
+                                        e.kind(),
+                                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                                    ) => {}
                                 Err(_) => break,
                             }
                         }

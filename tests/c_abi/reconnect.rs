@@ -39,7 +39,9 @@ fn engines_survive_a_server_restart_with_streams_intact() {
     let c = Client::new(&server, "newC");
     c.login("room1");
     c.wait(|e| matches!(e, Ev::Streams { add: true, streams, .. } if streams == &[("stayB".to_string(), "keepMe".to_string())]));
-    a.wait(|e| matches!(e, Ev::Users { add: true, users, .. } if users == &["newC".to_string()]));
+    for x in [&a, &b] {
+        x.wait(|e| matches!(e, Ev::Users { add: true, users, .. } if users == &["newC".to_string()]));
+    }
 
     assert_eq!(
         a.room_events(),
@@ -140,10 +142,14 @@ fn a_cut_network_is_noticed_and_recovered_from() {
     assert_eq!(gone, Some(Ev::Users { room: "room1".into(), add: false, users: vec!["cutVictim".into()] }));
     eprintln!("cut client noticed after {:?}", cut_at.elapsed());
     watcher.wait(|e| matches!(e, Ev::Streams { add: false, .. }));
-    victim.wait_for(Duration::from_secs(15), |e| matches!(e, Ev::RoomState { reason: 3, .. })).expect("victim reconnecting");
+    victim
+        .wait_for(Duration::from_secs(15), |e| matches!(e, Ev::RoomState { reason: 3, .. }))
+        .expect("victim reconnecting");
 
     proxy.freeze(false);
-    victim.wait_for(Duration::from_secs(20), |e| matches!(e, Ev::RoomState { reason: 4, .. })).expect("victim reconnected");
+    victim
+        .wait_for(Duration::from_secs(20), |e| matches!(e, Ev::RoomState { reason: 4, .. }))
+        .expect("victim reconnected");
     victim.wait(|e| matches!(e, Ev::Publisher { state: 2, code: 0, .. }));
     // The watcher was told the victim left, so it is told it came back, stream included.
     watcher.wait_count(2, |e| matches!(e, Ev::Users { add: true, users, .. } if users == &["cutVictim".to_string()]));

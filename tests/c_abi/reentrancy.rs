@@ -36,7 +36,10 @@ fn callbacks_may_publish_register_and_destroy() {
             // Logged in: publish and message from inside the callback.
             Ev::RoomState { reason: 1, .. } => {
                 assert_eq!(zego_start_publishing_stream(engine, cs("fromCallback").as_ptr(), 0), 0);
-                assert_eq!(zego_send_broadcast_message(engine, cs("room1").as_ptr(), cs("inside").as_ptr(), ptr::null_mut()), 0);
+                assert_eq!(
+                    zego_send_broadcast_message(engine, cs("room1").as_ptr(), cs("inside").as_ptr(), ptr::null_mut()),
+                    0
+                );
                 // Re-registering from the callback thread does not deadlock.
                 assert_eq!(zego_register_room_token_will_expire_callback(engine, None, ptr::null_mut()), 0);
             }

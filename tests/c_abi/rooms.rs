@@ -8,7 +8,11 @@ fn users(add: bool, ids: &[&str]) -> Ev {
 }
 
 fn streams(add: bool, list: &[(&str, &str)]) -> Ev {
-    Ev::Streams { room: "room1".into(), add, streams: list.iter().map(|(u, s)| (u.to_string(), s.to_string())).collect() }
+    Ev::Streams {
+        room: "room1".into(),
+        add,
+        streams: list.iter().map(|(u, s)| (u.to_string(), s.to_string())).collect(),
+    }
 }
 
 #[test]
@@ -66,22 +70,32 @@ fn three_engines_see_exact_user_and_stream_sequences() {
     ];
     assert_eq!(b.room_events(), expected_b);
     let c_events = c.room_events();
-    assert_eq!(&c_events[..3], &[
-        Ev::RoomState { room: "room1".into(), reason: 0, code: 0 },
-        Ev::RoomState { room: "room1".into(), reason: 1, code: 0 },
-        Ev::LoginResult { code: 0, room: "room1".into(), seq: 1 },
-    ]);
+    assert_eq!(
+        &c_events[..3],
+        &[
+            Ev::RoomState { room: "room1".into(), reason: 0, code: 0 },
+            Ev::RoomState { room: "room1".into(), reason: 1, code: 0 },
+            Ev::LoginResult { code: 0, room: "room1".into(), seq: 1 },
+        ]
+    );
     let Ev::Users { add: true, users: mut existing, .. } = c_events[3].clone() else { panic!("{c_events:#?}") };
     existing.sort();
     assert_eq!(existing, ["userA", "userB"]);
-    assert_eq!(&c_events[4..], &[
-        streams(true, &[("userB", "streamB")]),
-        streams(false, &[("userB", "streamB")]),
-        Ev::RoomState { room: "room1".into(), reason: 7, code: 0 },
-        Ev::LogoutResult { code: 0, room: "room1".into(), seq },
-    ]);
+    assert_eq!(
+        &c_events[4..],
+        &[
+            streams(true, &[("userB", "streamB")]),
+            streams(false, &[("userB", "streamB")]),
+            Ev::RoomState { room: "room1".into(), reason: 7, code: 0 },
+            Ev::LogoutResult { code: 0, room: "room1".into(), seq },
+        ]
+    );
     // Online counts went 1 -> 2 -> 3 -> 2 for A.
-    let counts: Vec<i32> = a.events().iter().filter_map(|e| if let Ev::OnlineCount { count, .. } = e { Some(*count) } else { None }).collect();
+    let counts: Vec<i32> = a
+        .events()
+        .iter()
+        .filter_map(|e| if let Ev::OnlineCount { count, .. } = e { Some(*count) } else { None })
+        .collect();
     assert_eq!(counts.first(), Some(&1));
     assert_eq!(counts.last(), Some(&2));
     assert!(counts.contains(&3), "{counts:?}");
@@ -151,7 +165,10 @@ fn playing_a_missing_stream_reports_1004002() {
     a.wait(|e| matches!(e, Ev::Player { state: 0, .. }));
     assert_eq!(
         a.room_events().into_iter().filter(|e| matches!(e, Ev::Player { .. })).collect::<Vec<_>>(),
-        vec![Ev::Player { stream: "nobody".into(), state: 1, code: 0 }, Ev::Player { stream: "nobody".into(), state: 0, code: 1004002 }]
+        vec![
+            Ev::Player { stream: "nobody".into(), state: 1, code: 0 },
+            Ev::Player { stream: "nobody".into(), state: 0, code: 1004002 }
+        ]
     );
 }
 
@@ -163,7 +180,10 @@ fn room_and_stream_extra_info_reach_the_others() {
     a.login("room1");
     b.login("room1");
     let mut seq = 0;
-    assert_eq!(zego_set_room_extra_info(a.engine, cs("room1").as_ptr(), cs("topic").as_ptr(), cs("rust").as_ptr(), &mut seq), 0);
+    assert_eq!(
+        zego_set_room_extra_info(a.engine, cs("room1").as_ptr(), cs("topic").as_ptr(), cs("rust").as_ptr(), &mut seq),
+        0
+    );
     a.wait(|e| matches!(e, Ev::RoomExtraInfoResult { code: 0, .. }));
     b.wait(|e| matches!(e, Ev::RoomExtraInfo { infos, .. } if infos == &[("topic".to_string(), "rust".to_string(), "infoA".to_string())]));
     assert_eq!(a.publish("infoStream"), 0);
@@ -189,18 +209,24 @@ fn switch_room_moves_the_user_and_bad_logouts_fail() {
     b.wait(|e| matches!(e, Ev::Users { add: false, .. }));
     c.wait(|e| matches!(e, Ev::Users { add: true, users, .. } if users == &["mover".to_string()]));
     let states: Vec<Ev> = a.events().into_iter().filter(|e| matches!(e, Ev::RoomState { .. })).collect();
-    assert_eq!(states, vec![
-        Ev::RoomState { room: "room1".into(), reason: 7, code: 0 },
-        Ev::RoomState { room: "room2".into(), reason: 0, code: 0 },
-        Ev::RoomState { room: "room2".into(), reason: 1, code: 0 },
-    ]);
+    assert_eq!(
+        states,
+        vec![
+            Ev::RoomState { room: "room1".into(), reason: 7, code: 0 },
+            Ev::RoomState { room: "room2".into(), reason: 0, code: 0 },
+            Ev::RoomState { room: "room2".into(), reason: 1, code: 0 },
+        ]
+    );
     a.clear();
     let mut seq = 0;
     assert_eq!(zego_logout_room(a.engine, cs("room1").as_ptr(), &mut seq), 1002002);
     assert_eq!(zego_switch_room(a.engine, cs("room9").as_ptr(), cs("room3").as_ptr(), std::ptr::null()), 1002002);
     a.wait_count(2, |e| matches!(e, Ev::RoomState { reason: 8, .. }));
-    assert_eq!(a.room_events(), vec![
-        Ev::RoomState { room: "room1".into(), reason: 8, code: 1002002 },
-        Ev::RoomState { room: "room9".into(), reason: 8, code: 1002002 },
-    ]);
+    assert_eq!(
+        a.room_events(),
+        vec![
+            Ev::RoomState { room: "room1".into(), reason: 8, code: 1002002 },
+            Ev::RoomState { room: "room9".into(), reason: 8, code: 1002002 },
+        ]
+    );
 }

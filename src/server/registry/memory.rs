@@ -31,11 +31,7 @@ struct Member {
 impl Member {
     fn stream(&self, index: usize) -> Stream {
         let (stream_id, extra_info) = &self.streams[index];
-        Stream {
-            user: self.user.clone(),
-            stream_id: stream_id.clone(),
-            extra_info: extra_info.clone(),
-        }
+        Stream { user: self.user.clone(), stream_id: stream_id.clone(), extra_info: extra_info.clone() }
     }
 
     fn all_streams(&self) -> impl Iterator<Item = Stream> + '_ {
@@ -123,10 +119,7 @@ fn capacity(a: u32, b: u32) -> u32 {
 impl MemoryRegistry {
     /// An empty registry with these limits.
     pub fn new(limits: RegistryLimits) -> Self {
-        MemoryRegistry {
-            limits,
-            ..Default::default()
-        }
+        MemoryRegistry { limits, ..Default::default() }
     }
 
     fn locate(&self, session: SessionId) -> Result<(&RoomKey, &Room, usize), RegistryError> {
@@ -246,11 +239,7 @@ impl Registry for MemoryRegistry {
     fn membership(&self, session: SessionId) -> Option<Membership> {
         let ((app_id, room_id), room, index) = self.locate(session).ok()?;
         let member = &room.members[index];
-        Some(Membership {
-            app_id: *app_id,
-            room_id: room_id.clone(),
-            user: member.user.clone(),
-        })
+        Some(Membership { app_id: *app_id, room_id: room_id.clone(), user: member.user.clone() })
     }
 
     fn snapshot(&self, session: SessionId) -> Result<RoomSnapshot, RegistryError> {
@@ -301,9 +290,8 @@ impl Registry for MemoryRegistry {
     fn set_stream_extra_info(&mut self, session: SessionId, stream_id: &str, extra_info: &str) -> Changed {
         let (_, room, index) = self.locate_mut(session)?;
         let member = &mut room.members[index];
-        let stream_index = member
-            .stream_index(stream_id)
-            .ok_or_else(|| RegistryError::NotPublisher(stream_id.to_owned()))?;
+        let stream_index =
+            member.stream_index(stream_id).ok_or_else(|| RegistryError::NotPublisher(stream_id.to_owned()))?;
         if member.streams[stream_index].1 == extra_info {
             return Ok(((), Vec::new()));
         }
@@ -332,9 +320,7 @@ impl Registry for MemoryRegistry {
         };
         match room.extra_info.iter().position(|i| i.key == key) {
             Some(existing) => room.extra_info[existing] = info.clone(),
-            None if room.extra_info.len() >= MAX_EXTRA_INFO_KEYS => {
-                return Err(RegistryError::ExtraInfoTooManyKeys)
-            }
+            None if room.extra_info.len() >= MAX_EXTRA_INFO_KEYS => return Err(RegistryError::ExtraInfoTooManyKeys),
             None => room.extra_info.push(info.clone()),
         }
         let update = ServerMsg::RoomExtraInfoUpdate { infos: vec![info] };
@@ -380,11 +366,8 @@ impl Registry for MemoryRegistry {
 
     fn custom_command(&self, session: SessionId, command: &str, to_user_ids: &[String]) -> Changed {
         let (_, room, index) = self.locate(session)?;
-        let listed = room.members.iter().filter(|m| to_user_ids.contains(&m.user.user_id));
-        let msg = ServerMsg::CustomCommand {
-            from_user: room.members[index].user.clone(),
-            command: command.to_owned(),
-        };
+        let listed = room.members.iter().filter(|m| m.session != session && to_user_ids.contains(&m.user.user_id));
+        let msg = ServerMsg::CustomCommand { from_user: room.members[index].user.clone(), command: command.to_owned() };
         Ok(((), notice(listed.map(|m| m.session).collect(), msg).into_iter().collect()))
     }
 
@@ -410,10 +393,7 @@ mod tests {
     use super::*;
 
     fn user(id: &str) -> User {
-        User {
-            user_id: id.into(),
-            user_name: id.to_uppercase(),
-        }
+        User { user_id: id.into(), user_name: id.to_uppercase() }
     }
 
     fn join(reg: &mut MemoryRegistry, room: &str, id: &str, max: u32) -> Result<(SessionId, Joined), RegistryError> {
@@ -442,10 +422,7 @@ mod tests {
         assert_eq!(joined.notices.len(), 2);
         assert!(joined.notices.iter().all(|n| n.to == vec![a]));
         let left = reg.leave(b);
-        assert!(matches!(
-            &left[0].msg,
-            ServerMsg::UserUpdate { update_type: UpdateType::Delete, .. }
-        ));
+        assert!(matches!(&left[0].msg, ServerMsg::UserUpdate { update_type: UpdateType::Delete, .. }));
         reg.leave(a);
         assert!(reg.rooms().is_empty());
         assert_eq!(reg.snapshot(a).unwrap_err(), RegistryError::NotInRoom);
@@ -457,10 +434,7 @@ mod tests {
         join(&mut reg, "r", "a", 2).unwrap();
         join(&mut reg, "r", "b", 0).unwrap();
         assert_eq!(join(&mut reg, "r", "c", 10).unwrap_err().code(), 1002034);
-        let mut reg = MemoryRegistry::new(RegistryLimits {
-            max_rooms: 1,
-            max_users_per_room: 1,
-        });
+        let mut reg = MemoryRegistry::new(RegistryLimits { max_rooms: 1, max_users_per_room: 1 });
         join(&mut reg, "r", "a", 0).unwrap();
         assert_eq!(join(&mut reg, "r", "b", 0).unwrap_err().code(), 1002034);
         assert_eq!(join(&mut reg, "r2", "b", 0).unwrap_err().code(), 1002035);

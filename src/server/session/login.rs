@@ -37,17 +37,9 @@ impl Login {
                 max_member_count,
                 user_status_notify,
                 resume,
-            } => Some(Login {
-                req,
-                version,
-                app_id,
-                room_id,
-                user,
-                auth,
-                max_member_count,
-                user_status_notify,
-                resume,
-            }),
+            } => {
+                Some(Login { req, version, app_id, room_id, user, auth, max_member_count, user_status_notify, resume })
+            }
             _ => None,
         }
     }
@@ -55,7 +47,8 @@ impl Login {
     /// Checks everything; `challenge` is the one this connection's hello carried.
     pub fn authorize(&self, config: &ServerConfig, challenge: &str, now_unix: i64) -> Result<Grant, RequestError> {
         if self.version != PROTOCOL_VERSION {
-            let text = format!("protocol version {} is not supported; this server speaks {PROTOCOL_VERSION}", self.version);
+            let text =
+                format!("protocol version {} is not supported; this server speaks {PROTOCOL_VERSION}", self.version);
             return Err(RequestError::new(ec::ROOM_INNER_ERROR, text));
         }
         validate::room_id(&self.room_id).map_err(RequestError::from_code)?;
@@ -65,7 +58,14 @@ impl Login {
         let user_id = &self.user.user_id;
         match &self.auth {
             Auth::AppSign { signature } => {
-                let ok = auth::verify_app_sign_proof(&app.app_sign, challenge, app.app_id, &self.room_id, user_id, signature);
+                let ok = auth::verify_app_sign_proof(
+                    &app.app_sign,
+                    challenge,
+                    app.app_id,
+                    &self.room_id,
+                    user_id,
+                    signature,
+                );
                 if !ok {
                     return Err(RequestError::from_code(ec::APPSIGN_INCORRECT));
                 }
@@ -88,11 +88,7 @@ pub(super) struct Grant {
 
 impl Grant {
     fn everything() -> Self {
-        Grant {
-            can_publish: true,
-            stream_ids: None,
-            token_expire: None,
-        }
+        Grant { can_publish: true, stream_ids: None, token_expire: None }
     }
 
     /// 1003072 unless this grant may publish `stream_id`.
@@ -147,10 +143,7 @@ mod tests {
             version: PROTOCOL_VERSION,
             app_id: DEV_APP_ID,
             room_id: "room".into(),
-            user: User {
-                user_id: "alice".into(),
-                user_name: String::new(),
-            },
+            user: User { user_id: "alice".into(), user_name: String::new() },
             auth,
             max_member_count: 0,
             user_status_notify: false,
@@ -159,8 +152,9 @@ mod tests {
     }
 
     fn token(payload: &str, expire_in: i64) -> Auth {
-        let token = token04::generate(DEV_APP_ID, "alice", DEV_SERVER_SECRET, expire_in, payload, token04::Mode::Gcm, NOW)
-            .unwrap();
+        let token =
+            token04::generate(DEV_APP_ID, "alice", DEV_SERVER_SECRET, expire_in, payload, token04::Mode::Gcm, NOW)
+                .unwrap();
         Auth::Token { token }
     }
 

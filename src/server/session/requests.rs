@@ -148,11 +148,9 @@ impl Connection {
                 .act(|r, s| Ok((r.find_stream(s, &stream_id)?, Vec::new())))
                 .map(|stream| Some(ResponseData::Play { stream })),
             ClientMsg::StopPlay { .. } => Ok(None),
-            ClientMsg::SetStreamExtraInfo { stream_id, extra_info, .. } => {
-                validate::stream_extra_info(&extra_info).map_err(RequestError::from_code).and_then(|()| {
-                    self.act(|r, s| r.set_stream_extra_info(s, &stream_id, &extra_info)).map(|()| None)
-                })
-            }
+            ClientMsg::SetStreamExtraInfo { stream_id, extra_info, .. } => validate::stream_extra_info(&extra_info)
+                .map_err(RequestError::from_code)
+                .and_then(|()| self.act(|r, s| r.set_stream_extra_info(s, &stream_id, &extra_info)).map(|()| None)),
             ClientMsg::SetRoomExtraInfo { key, value, .. } => {
                 self.act(|r, s| r.set_room_extra_info(s, &key, &value, unix_now_ms())).map(|()| None)
             }
