@@ -928,3 +928,24 @@ proptest! {
         let _ = ClientMsg::decode(&frame);
     }
 }
+
+#[test]
+fn the_token_subcommand_prints_a_token_the_server_accepts() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zego-server")).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let now = now_unix();
+    for args in [&["token", "--dev", "--user-id", "cli"][..], &["token", "--dev", "--user-id", "cli", "--gcm"]] {
+        let token = run(args);
+        let checked = token04::verify(&token, DEV_APP_ID, "cli", DEV_SERVER_SECRET, now).unwrap();
+        assert!(checked.expire - now >= 3599, "default lifetime is an hour");
+        assert_eq!(checked.payload, "");
+    }
+    let token =
+        run(&["token", "--dev", "--user-id", "cli", "--room-id", "r1", "--no-publish", "--expire-seconds", "60"]);
+    let checked = token04::verify(&token, DEV_APP_ID, "cli", DEV_SERVER_SECRET, now).unwrap();
+    let privilege = token04::parse_privilege(&checked.payload).unwrap().unwrap();
+    assert_eq!((privilege.room_id.as_str(), privilege.can_login, privilege.can_publish), ("r1", true, false));
+}
