@@ -320,6 +320,29 @@ typedef struct zego_local_server zego_local_server;
  */
 typedef int32_t zego_error;
 
+typedef struct zego_custom_video_render_config {
+  int32_t buffer_type;
+  int32_t frame_format_series;
+  bool enable_engine_render;
+} zego_custom_video_render_config;
+
+typedef struct zego_custom_video_capture_config {
+  int32_t buffer_type;
+} zego_custom_video_capture_config;
+
+typedef struct zego_video_frame_param {
+  int32_t format;
+  int32_t strides[4];
+  int32_t width;
+  int32_t height;
+  int32_t rotation;
+} zego_video_frame_param;
+
+typedef struct zego_audio_frame_param {
+  int32_t sample_rate;
+  int32_t channel;
+} zego_audio_frame_param;
+
 /*
  Engine-wide options set before creating engines.
  */
@@ -542,6 +565,63 @@ typedef void (*zego_on_im_send_custom_command_result)(const char *room_id,
                                                       zego_seq seq,
                                                       void *user_context);
 
+typedef void (*zego_on_publisher_captured_video_first_frame)(int32_t channel, void *user_context);
+
+typedef void (*zego_on_publisher_captured_audio_first_frame)(void *user_context);
+
+typedef void (*zego_on_publisher_send_video_first_frame)(int32_t channel, void *user_context);
+
+typedef void (*zego_on_publisher_send_audio_first_frame)(int32_t channel, void *user_context);
+
+typedef void (*zego_on_publisher_video_size_changed)(int32_t width,
+                                                     int32_t height,
+                                                     int32_t channel,
+                                                     void *user_context);
+
+typedef void (*zego_on_player_recv_video_first_frame)(const char *stream_id, void *user_context);
+
+typedef void (*zego_on_player_recv_audio_first_frame)(const char *stream_id, void *user_context);
+
+typedef void (*zego_on_player_render_video_first_frame)(const char *stream_id, void *user_context);
+
+typedef void (*zego_on_player_video_size_changed)(const char *stream_id,
+                                                  int32_t width,
+                                                  int32_t height,
+                                                  void *user_context);
+
+/*
+ A decoded frame of a played stream for custom rendering (after
+ `zego_enable_custom_video_render`): I420 planes (`data[0..3]`, lengths in
+ `data_length[0..3]`, strides in `param.strides`), or one BGRA plane when
+ the render config asked for the RGB series. Valid only during the call.
+ */
+typedef void (*zego_on_custom_video_render_remote_frame_data)(const char *stream_id,
+                                                              uint8_t **data,
+                                                              uint32_t *data_length,
+                                                              struct zego_video_frame_param param,
+                                                              void *user_context);
+
+/*
+ zego-express extension, until native window rendering exists: every
+ frame meant for a canvas (`zego_start_preview` / `zego_start_playing_stream`
+ with a non-NULL `view`) is handed back with that view pointer, as I420
+ planes like the custom render callback. Valid only during the call.
+ */
+typedef void (*zego_on_canvas_video_frame)(void *view,
+                                           uint8_t **data,
+                                           uint32_t *data_length,
+                                           struct zego_video_frame_param param,
+                                           void *user_context);
+
+/*
+ 20 ms of the mixed playback audio (interleaved 16-bit PCM) for the audio
+ data observer. Valid only during the call.
+ */
+typedef void (*zego_on_playback_audio_data)(const uint8_t *data,
+                                            uint32_t data_length,
+                                            struct zego_audio_frame_param param,
+                                            void *user_context);
+
 typedef struct zego_room_config {
   /*
    0 = unlimited; applies when this login creates the room.
@@ -557,32 +637,91 @@ typedef struct zego_room_config {
   const char *token;
 } zego_room_config;
 
-typedef struct zego_custom_video_render_config {
-  int32_t buffer_type;
-  int32_t frame_format_series;
-  bool enable_engine_render;
-} zego_custom_video_render_config;
-
-typedef struct zego_custom_video_capture_config {
-  int32_t buffer_type;
-} zego_custom_video_capture_config;
-
-typedef struct zego_video_frame_param {
-  int32_t format;
-  int32_t strides[4];
-  int32_t width;
-  int32_t height;
-  int32_t rotation;
-} zego_video_frame_param;
-
-typedef struct zego_audio_frame_param {
-  int32_t sample_rate;
-  int32_t channel;
-} zego_audio_frame_param;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/*
+ Delivers decoded remote frames to the custom render callback
+ (`zego_register_custom_video_render_remote_frame_data_callback`).
+ `config` NULL = RAW_DATA, RGB series. Series YUV gives I420 planes, RGB a
+ BGRA plane. Errors: 1011011 a buffer type other than RAW_DATA, 1000017 a
+ bad series. Safe to call from any thread.
+ */
+zego_error zego_enable_custom_video_render(struct zego_engine *engine,
+                                           bool enable,
+                                           const struct zego_custom_video_render_config *config);
+
+/*
+ Replaces the camera of `channel` with frames the host sends through
+ `zego_send_custom_video_capture_raw_data`. `config` NULL = RAW_DATA;
+ other buffer types are 1011011. Safe to call from any thread.
+ */
+zego_error zego_enable_custom_video_capture(struct zego_engine *engine,
+                                            bool enable,
+                                            const struct zego_custom_video_capture_config *config,
+                                            int32_t channel);
+
+/*
+ Sends one frame for `channel` (custom capture on: else 1011002). Formats:
+ I420, NV12, NV21, BGRA32, RGBA32, ARGB32, ABGR32 with `param.strides`
+ (0 = packed). The data is copied before the call returns. Errors: 1011010
+ an unsupported format, 1000017 NULL data or data shorter than the strides
+ and size say. Safe to call from any thread.
+ */
+zego_error zego_send_custom_video_capture_raw_data(struct zego_engine *engine,
+                                                   const uint8_t *data,
+                                                   uint32_t data_length,
+                                                   struct zego_video_frame_param param,
+                                                   uint64_t reference_time_ms,
+                                                   int32_t channel);
+
+/*
+ Starts the audio data observer: with bit 2 (playback) of ZEGO's mask set,
+ every 20 ms of mixed playback audio goes to the playback audio data
+ callback. Only 48 kHz mono (or 0 = engine default) is offered: other
+ `param` values are 1000017. Safe to call from any thread.
+ */
+zego_error zego_start_audio_data_observer(struct zego_engine *engine,
+                                          uint32_t observer_bit_mask,
+                                          struct zego_audio_frame_param param);
+
+/*
+ Stops the audio data observer. Safe to call from any thread.
+ */
+zego_error zego_stop_audio_data_observer(struct zego_engine *engine);
+
+/*
+ Turns the camera of `channel` on or off (off: no video is captured).
+ Safe to call from any thread.
+ */
+zego_error zego_enable_camera(struct zego_engine *engine, bool enable, int32_t channel);
+
+/*
+ Mutes the microphone: it keeps capturing, but silence. Safe to call from any thread.
+ */
+zego_error zego_mute_microphone(struct zego_engine *engine, bool mute);
+
+/*
+ Mutes the speaker: played streams are mixed to silence. Safe to call from any thread.
+ */
+zego_error zego_mute_speaker(struct zego_engine *engine, bool mute);
+
+/*
+ Mutes the audio of a played stream (1004011 when it is not played).
+ Safe to call from any thread.
+ */
+zego_error zego_mute_play_stream_audio(struct zego_engine *engine,
+                                       const char *stream_id,
+                                       bool mute);
+
+/*
+ Mutes the video of a played stream: no frames are delivered (1004011 when
+ it is not played). Safe to call from any thread.
+ */
+zego_error zego_mute_play_stream_video(struct zego_engine *engine,
+                                       const char *stream_id,
+                                       bool mute);
 
 /*
  The library version, e.g. "0.1.0". Static string; never free it.
@@ -656,7 +795,9 @@ zego_error zego_send_custom_command(struct zego_engine *engine,
                                     zego_seq *out_seq);
 
 /*
- Plays `stream_id` of the logged-in room. `canvas` may be NULL. Returns at
+ Plays `stream_id` of the logged-in room. `canvas` may be NULL; with a
+ view, decoded frames come back with it through the canvas frame callback
+ (`zego_register_canvas_video_frame_callback`) until native rendering exists. Returns at
  once; player_state_update reports PLAY_REQUESTING, then PLAYING or NO_PLAY
  with a code (1004002: no such stream). Errors: 1000002 not logged in,
  1000014-1000016 stream id, 1004010 more than 12 streams. Playing a stream
@@ -672,9 +813,9 @@ zego_error zego_start_playing_stream(struct zego_engine *engine,
 zego_error zego_stop_playing_stream(struct zego_engine *engine, const char *stream_id);
 
 /*
- Starts the local preview of `channel` (0 MAIN .. 3 FOURTH). `canvas` may
- be NULL. Capture and rendering of the preview arrive with the media
- pipeline; today this records the preview state. Safe to call from any thread.
+ Starts capture and the local preview of `channel` (0 MAIN .. 3 FOURTH).
+ `canvas` may be NULL; with a view, captured frames come back with it
+ through the canvas frame callback. Safe to call from any thread.
  */
 zego_error zego_start_preview(struct zego_engine *engine,
                               const struct zego_canvas *canvas,
@@ -728,6 +869,24 @@ zego_error zego_set_video_config(struct zego_engine *engine,
 zego_error zego_get_video_config(struct zego_engine *engine,
                                  int32_t channel,
                                  struct zego_video_config *out_config);
+
+/*
+ Reads the audio configuration of `channel` into `out_config`.
+ Safe to call from any thread.
+ */
+zego_error zego_get_audio_config(struct zego_engine *engine,
+                                 int32_t channel,
+                                 struct zego_audio_config *out_config);
+
+/*
+ Mutes (stops sending) the video of `channel`'s stream. Safe to call from any thread.
+ */
+zego_error zego_mute_publish_stream_video(struct zego_engine *engine, bool mute, int32_t channel);
+
+/*
+ Mutes (stops sending) the audio of `channel`'s stream. Safe to call from any thread.
+ */
+zego_error zego_mute_publish_stream_audio(struct zego_engine *engine, bool mute, int32_t channel);
 
 /*
  Sets the audio encoder configuration of `channel` (bitrate 6..510 kbps,
@@ -876,6 +1035,90 @@ zego_error zego_register_im_send_barrage_message_result_callback(struct zego_eng
 zego_error zego_register_im_send_custom_command_result_callback(struct zego_engine *engine,
                                                                 zego_on_im_send_custom_command_result callback,
                                                                 void *user_context);
+
+/*
+ Registers the `zego_on_publisher_captured_video_first_frame` callback.
+ */
+zego_error zego_register_publisher_captured_video_first_frame_callback(struct zego_engine *engine,
+                                                                       zego_on_publisher_captured_video_first_frame callback,
+                                                                       void *user_context);
+
+/*
+ Registers the `zego_on_publisher_captured_audio_first_frame` callback.
+ */
+zego_error zego_register_publisher_captured_audio_first_frame_callback(struct zego_engine *engine,
+                                                                       zego_on_publisher_captured_audio_first_frame callback,
+                                                                       void *user_context);
+
+/*
+ Registers the `zego_on_publisher_send_video_first_frame` callback.
+ */
+zego_error zego_register_publisher_send_video_first_frame_callback(struct zego_engine *engine,
+                                                                   zego_on_publisher_send_video_first_frame callback,
+                                                                   void *user_context);
+
+/*
+ Registers the `zego_on_publisher_send_audio_first_frame` callback.
+ */
+zego_error zego_register_publisher_send_audio_first_frame_callback(struct zego_engine *engine,
+                                                                   zego_on_publisher_send_audio_first_frame callback,
+                                                                   void *user_context);
+
+/*
+ Registers the `zego_on_publisher_video_size_changed` callback.
+ */
+zego_error zego_register_publisher_video_size_changed_callback(struct zego_engine *engine,
+                                                               zego_on_publisher_video_size_changed callback,
+                                                               void *user_context);
+
+/*
+ Registers the `zego_on_player_recv_video_first_frame` callback.
+ */
+zego_error zego_register_player_recv_video_first_frame_callback(struct zego_engine *engine,
+                                                                zego_on_player_recv_video_first_frame callback,
+                                                                void *user_context);
+
+/*
+ Registers the `zego_on_player_recv_audio_first_frame` callback.
+ */
+zego_error zego_register_player_recv_audio_first_frame_callback(struct zego_engine *engine,
+                                                                zego_on_player_recv_audio_first_frame callback,
+                                                                void *user_context);
+
+/*
+ Registers the `zego_on_player_render_video_first_frame` callback.
+ */
+zego_error zego_register_player_render_video_first_frame_callback(struct zego_engine *engine,
+                                                                  zego_on_player_render_video_first_frame callback,
+                                                                  void *user_context);
+
+/*
+ Registers the `zego_on_player_video_size_changed` callback.
+ */
+zego_error zego_register_player_video_size_changed_callback(struct zego_engine *engine,
+                                                            zego_on_player_video_size_changed callback,
+                                                            void *user_context);
+
+/*
+ Registers the `zego_on_custom_video_render_remote_frame_data` callback.
+ */
+zego_error zego_register_custom_video_render_remote_frame_data_callback(struct zego_engine *engine,
+                                                                        zego_on_custom_video_render_remote_frame_data callback,
+                                                                        void *user_context);
+
+/*
+ Registers the `zego_on_canvas_video_frame` callback.
+ */
+zego_error zego_register_canvas_video_frame_callback(struct zego_engine *engine,
+                                                     zego_on_canvas_video_frame callback,
+                                                     void *user_context);
+
+/*
+ Registers the `zego_on_playback_audio_data` callback.
+ */
+zego_error zego_register_playback_audio_data_callback(struct zego_engine *engine,
+                                                      zego_on_playback_audio_data callback,
+                                                      void *user_context);
 
 /*
  Logs in to a room (single-room mode: one room per engine at a time).

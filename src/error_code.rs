@@ -72,7 +72,11 @@ error_codes! {
     PUBLISHER_DISPATCH_AUTH_ERROR = 1003072, "the token does not allow publishing this stream";
     PLAYER_PLAY_STREAM_NOT_EXIST = 1004002, "the stream does not exist";
     PLAYER_COUNT_EXCEED = 1004010, "more than 12 streams playing";
+    PLAYER_STREAM_WAS_NOT_PLAYED = 1004011, "the stream is not being played";
     PLAYER_NETWORK_INTERRUPT = 1004020, "playing interrupted by the network, retrying";
+    CUSTOM_VIDEO_CAPTURE_NOT_ENABLED = 1011002, "custom video capture is not enabled on this channel";
+    CUSTOM_VIDEO_NOT_SUPPORTED_FORMAT = 1011010, "the video frame format is not supported";
+    CUSTOM_VIDEO_NOT_SUPPORTED_BUFFER_TYPE = 1011011, "the video buffer type is not supported";
     IM_CONTENT_NULL = 1009001, "message is NULL or empty";
     IM_CONTENT_TOO_LONG = 1009002, "message is longer than 1024 bytes";
     IM_SEND_FAILED = 1009010, "message could not be sent";

@@ -8,6 +8,7 @@
 mod callback_thread;
 mod config;
 pub mod event;
+mod media;
 
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
 use crate::error_code as ec;
+use crate::media::frame::VideoFrame;
 use crate::protocol::User;
 use crate::room::{self, Command, Phase, PublishEntry, RoomParams, RoomShared};
 use crate::validate;
@@ -24,6 +26,7 @@ use crate::validate;
 pub use callback_thread::{EventHandler, EventSender, Finalizer};
 pub use config::{AdvancedConfig, AudioConfig, VideoConfig};
 use event::{Event, PlayerState, PublisherState, RoomStateChangedReason};
+use media::{ChannelMedia, MediaHub};
 
 use callback_thread::CallbackThread;
 
@@ -54,18 +57,12 @@ pub struct RoomConfig {
     pub token: String,
 }
 
-struct Channel {
-    video: VideoConfig,
-    audio: AudioConfig,
-    previewing: bool,
-}
-
 /// A running engine. Dropping it without [`Engine::destroy`] also tears it down.
 pub struct Engine {
     profile: EngineProfile,
     advanced: AdvancedConfig,
     room: Arc<Mutex<Option<RoomShared>>>,
-    channels: Mutex<Vec<Channel>>,
+    media: Arc<MediaHub>,
     events: EventSender,
     callback_thread: Mutex<Option<CallbackThread>>,
     seq: AtomicI32,
@@ -80,14 +77,12 @@ impl Engine {
         let name = format!("zego-cb-{}", ENGINE_NUMBER.fetch_add(1, Ordering::Relaxed));
         let thread = CallbackThread::spawn(name, handler).map_err(|_| ec::INNER_ERROR)?;
         tracing::info!(app_id = profile.app_id, server = %profile.server_url, "engine created");
-        let channels = (0..PUBLISH_CHANNEL_COUNT)
-            .map(|_| Channel { video: VideoConfig::default(), audio: AudioConfig::default(), previewing: false })
-            .collect();
+        let room = Arc::new(Mutex::new(None));
         Ok(Self {
             profile,
             advanced,
-            room: Arc::new(Mutex::new(None)),
-            channels: Mutex::new(channels),
+            room: room.clone(),
+            media: MediaHub::new(room, thread.sender(), PUBLISH_CHANNEL_COUNT),
             events: thread.sender(),
             callback_thread: Mutex::new(Some(thread)),
             seq: AtomicI32::new(1),
@@ -122,6 +117,7 @@ impl Engine {
             publishing: Default::default(),
             playing: Default::default(),
             commands: tx,
+            local_ip: None,
         });
         self.events.send(Event::RoomStateChanged {
             room_id: room_id.to_owned(),
@@ -142,7 +138,7 @@ impl Engine {
             retry_window: self.advanced.room_retry_time,
         };
         tracing::info!(room = room_id, user = %params.user.user_id, "login");
-        room::spawn(params, self.room.clone(), epoch, self.events.clone(), rx, seq);
+        room::spawn(params, self.room.clone(), epoch, self.events.clone(), rx, seq, self.media.clone());
         Ok(seq)
     }
 
@@ -207,6 +203,8 @@ impl Engine {
         });
         let _ = room.commands.send(Command::Logout { done });
         tracing::info!(room = %room.room_id, "logout");
+        drop(guard);
+        self.media.end_room();
         Ok(room.room_id)
     }
 
@@ -276,38 +274,100 @@ impl Engine {
         }
     }
 
-    pub fn start_preview(&self, channel: i32) -> Result<(), i32> {
-        let ch = Self::check_channel(channel)?;
-        self.channels.lock()[ch].previewing = true;
+    /// Starts capture for the preview of `channel`; captured frames go to
+    /// `view` (0 = no canvas) through the canvas frame callback.
+    pub fn start_preview(&self, channel: i32, view: usize) -> Result<(), i32> {
+        self.channel(channel)?.set_preview(true, view);
         Ok(())
     }
 
     pub fn stop_preview(&self, channel: i32) -> Result<(), i32> {
-        let ch = Self::check_channel(channel)?;
-        self.channels.lock()[ch].previewing = false;
+        self.channel(channel)?.set_preview(false, 0);
         Ok(())
     }
 
+    fn channel(&self, channel: i32) -> Result<&Arc<ChannelMedia>, i32> {
+        Ok(&self.media.channels[Self::check_channel(channel)?])
+    }
+
+    /// Changes the video configuration; while publishing, the stream switches
+    /// to it (a new keyframe at the new size).
     pub fn set_video_config(&self, config: VideoConfig, channel: i32) -> Result<(), i32> {
-        let ch = Self::check_channel(channel)?;
         config.validate()?;
-        self.channels.lock()[ch].video = config;
+        self.channel(channel)?.set_video_config(config);
         Ok(())
     }
 
     pub fn video_config(&self, channel: i32) -> Result<VideoConfig, i32> {
-        Ok(self.channels.lock()[Self::check_channel(channel)?].video)
+        Ok(self.channel(channel)?.video_config())
     }
 
     pub fn set_audio_config(&self, config: AudioConfig, channel: i32) -> Result<(), i32> {
-        let ch = Self::check_channel(channel)?;
         config.validate()?;
-        self.channels.lock()[ch].audio = config;
+        self.channel(channel)?.set_audio_config(config);
         Ok(())
     }
 
     pub fn audio_config(&self, channel: i32) -> Result<AudioConfig, i32> {
-        Ok(self.channels.lock()[Self::check_channel(channel)?].audio)
+        Ok(self.channel(channel)?.audio_config())
+    }
+
+    /// Custom capture replaces the virtual camera of `channel`: the host sends frames.
+    pub fn enable_custom_video_capture(&self, enable: bool, channel: i32) -> Result<(), i32> {
+        self.channel(channel)?.set_custom_video(enable);
+        Ok(())
+    }
+
+    /// A frame from the host for `channel` (custom capture must be on).
+    pub fn send_custom_video_frame(&self, frame: VideoFrame, channel: i32) -> Result<(), i32> {
+        let media = self.channel(channel)?;
+        if !media.custom_video() {
+            return Err(ec::CUSTOM_VIDEO_CAPTURE_NOT_ENABLED);
+        }
+        media.on_video_captured(frame);
+        Ok(())
+    }
+
+    pub fn mute_publish_stream_video(&self, mute: bool, channel: i32) -> Result<(), i32> {
+        self.channel(channel)?.mute_video.store(mute, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn mute_publish_stream_audio(&self, mute: bool, channel: i32) -> Result<(), i32> {
+        self.channel(channel)?.mute_audio.store(mute, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn enable_camera(&self, enable: bool, channel: i32) -> Result<(), i32> {
+        self.channel(channel)?.enable_camera(enable);
+        Ok(())
+    }
+
+    pub fn mute_microphone(&self, mute: bool) {
+        self.media.mute_microphone(mute);
+    }
+
+    pub fn mute_speaker(&self, mute: bool) {
+        self.media.mute_speaker(mute);
+    }
+
+    /// Mutes video (`video`) or audio of a played stream; 1004011 when not playing it.
+    pub fn mute_play_stream(&self, stream_id: &str, video: bool, mute: bool) -> Result<(), i32> {
+        validate::stream_id(stream_id)?;
+        self.media.mute_play(stream_id, video, mute).then_some(()).ok_or(ec::PLAYER_STREAM_WAS_NOT_PLAYED)
+    }
+
+    /// ZEGO's observer bit mask; only the playback (remote mix) data exists so far.
+    pub fn start_audio_data_observer(&self, mask: u32) -> Result<(), i32> {
+        if mask & !media::OBSERVER_PLAYBACK != 0 && mask & media::OBSERVER_PLAYBACK == 0 {
+            return Err(ec::ILLEGAL_PARAM);
+        }
+        self.media.set_audio_observer(mask);
+        Ok(())
+    }
+
+    pub fn stop_audio_data_observer(&self) {
+        self.media.set_audio_observer(0);
     }
 
     /// Registers `stream_id` in the room from `channel`.
@@ -322,6 +382,7 @@ impl Engine {
                 return Err(ec::PUBLISHER_ALREADY_DO_PUBLISH);
             }
             room.publishing.insert(ch, PublishEntry { stream_id: stream_id.into(), extra_info: String::new() });
+            self.media.begin_publish(ch, stream_id);
             self.events.send(Event::PublisherStateUpdate {
                 stream_id: stream_id.into(),
                 state: PublisherState::PublishRequesting,
@@ -336,6 +397,7 @@ impl Engine {
         let ch = Self::check_channel(channel)? as i32;
         self.with_room(None, ec::NOT_LOGIN_ROOM, |room| {
             let Some(p) = room.publishing.remove(&ch) else { return Ok(()) };
+            self.media.stop_publish(ch);
             self.events.send(Event::PublisherStateUpdate {
                 stream_id: p.stream_id.clone(),
                 state: PublisherState::NoPublish,
@@ -359,16 +421,19 @@ impl Engine {
         Ok(seq)
     }
 
-    pub fn start_playing_stream(&self, stream_id: &str) -> Result<(), i32> {
+    /// Plays `stream_id`; decoded frames are delivered with `view` (0 = no canvas).
+    pub fn start_playing_stream(&self, stream_id: &str, view: usize) -> Result<(), i32> {
         validate::stream_id(stream_id)?;
         self.with_room(None, ec::NOT_LOGIN_ROOM, |room| {
             if room.playing.contains(stream_id) {
+                self.media.begin_play(stream_id, view);
                 return Ok(());
             }
             if room.playing.len() >= MAX_PLAYING_STREAMS {
                 return Err(ec::PLAYER_COUNT_EXCEED);
             }
             room.playing.insert(stream_id.into());
+            self.media.begin_play(stream_id, view);
             self.events.send(Event::PlayerStateUpdate {
                 stream_id: stream_id.into(),
                 state: PlayerState::PlayRequesting,
@@ -385,6 +450,7 @@ impl Engine {
             if !room.playing.remove(stream_id) {
                 return Ok(());
             }
+            self.media.stop_play(stream_id);
             self.events.send(Event::PlayerStateUpdate {
                 stream_id: stream_id.into(),
                 state: PlayerState::NoPlay,
@@ -431,6 +497,7 @@ impl Engine {
         if self.end_room(None, Some(tx)).is_ok_and(|id| !id.is_empty()) {
             let _ = rx.recv_timeout(DESTROY_LOGOUT_WAIT);
         }
+        self.media.shutdown();
         if let Some(thread) = self.callback_thread.lock().take() {
             thread.stop(finalizer);
         }

@@ -18,6 +18,7 @@ use super::handles::{engine_entry, zego_engine};
 use super::types::*;
 use crate::engine::event::Event;
 use crate::engine::EventHandler;
+use crate::media::frame::VideoFrame;
 use crate::protocol::{Stream, User};
 
 pub type zego_on_room_state_changed = Option<
@@ -170,6 +171,55 @@ pub type zego_on_im_send_custom_command_result = Option<
     unsafe extern "C" fn(room_id: *const c_char, error_code: zego_error, seq: zego_seq, user_context: *mut c_void),
 >;
 
+pub type zego_on_publisher_captured_video_first_frame =
+    Option<unsafe extern "C" fn(channel: i32, user_context: *mut c_void)>;
+pub type zego_on_publisher_captured_audio_first_frame = Option<unsafe extern "C" fn(user_context: *mut c_void)>;
+pub type zego_on_publisher_send_video_first_frame =
+    Option<unsafe extern "C" fn(channel: i32, user_context: *mut c_void)>;
+pub type zego_on_publisher_send_audio_first_frame =
+    Option<unsafe extern "C" fn(channel: i32, user_context: *mut c_void)>;
+pub type zego_on_publisher_video_size_changed =
+    Option<unsafe extern "C" fn(width: i32, height: i32, channel: i32, user_context: *mut c_void)>;
+pub type zego_on_player_recv_video_first_frame =
+    Option<unsafe extern "C" fn(stream_id: *const c_char, user_context: *mut c_void)>;
+pub type zego_on_player_recv_audio_first_frame =
+    Option<unsafe extern "C" fn(stream_id: *const c_char, user_context: *mut c_void)>;
+pub type zego_on_player_render_video_first_frame =
+    Option<unsafe extern "C" fn(stream_id: *const c_char, user_context: *mut c_void)>;
+pub type zego_on_player_video_size_changed =
+    Option<unsafe extern "C" fn(stream_id: *const c_char, width: i32, height: i32, user_context: *mut c_void)>;
+/// A decoded frame of a played stream for custom rendering (after
+/// `zego_enable_custom_video_render`): I420 planes (`data[0..3]`, lengths in
+/// `data_length[0..3]`, strides in `param.strides`), or one BGRA plane when
+/// the render config asked for the RGB series. Valid only during the call.
+pub type zego_on_custom_video_render_remote_frame_data = Option<
+    unsafe extern "C" fn(
+        stream_id: *const c_char,
+        data: *mut *mut u8,
+        data_length: *mut u32,
+        param: zego_video_frame_param,
+        user_context: *mut c_void,
+    ),
+>;
+/// zego-express extension, until native window rendering exists: every
+/// frame meant for a canvas (`zego_start_preview` / `zego_start_playing_stream`
+/// with a non-NULL `view`) is handed back with that view pointer, as I420
+/// planes like the custom render callback. Valid only during the call.
+pub type zego_on_canvas_video_frame = Option<
+    unsafe extern "C" fn(
+        view: *mut c_void,
+        data: *mut *mut u8,
+        data_length: *mut u32,
+        param: zego_video_frame_param,
+        user_context: *mut c_void,
+    ),
+>;
+/// 20 ms of the mixed playback audio (interleaved 16-bit PCM) for the audio
+/// data observer. Valid only during the call.
+pub type zego_on_playback_audio_data = Option<
+    unsafe extern "C" fn(data: *const u8, data_length: u32, param: zego_audio_frame_param, user_context: *mut c_void),
+>;
+
 /// A function pointer and the context it is called with.
 #[derive(Clone, Copy)]
 pub struct Slot<F> {
@@ -190,6 +240,8 @@ macro_rules! callback_table {
         #[derive(Default)]
         pub struct CallbackTable {
             $(pub $event: Slot<<$typedef as OptionFn>::Fn>,)*
+            /// Custom render on (`Some`), delivering BGRA (`true`) or I420 (`false`).
+            pub custom_render: Option<bool>,
         }
     };
 }
@@ -227,6 +279,18 @@ callback_table! {
     im_send_broadcast_message_result: zego_on_im_send_broadcast_message_result,
     im_send_barrage_message_result: zego_on_im_send_barrage_message_result,
     im_send_custom_command_result: zego_on_im_send_custom_command_result,
+    publisher_captured_video_first_frame: zego_on_publisher_captured_video_first_frame,
+    publisher_captured_audio_first_frame: zego_on_publisher_captured_audio_first_frame,
+    publisher_send_video_first_frame: zego_on_publisher_send_video_first_frame,
+    publisher_send_audio_first_frame: zego_on_publisher_send_audio_first_frame,
+    publisher_video_size_changed: zego_on_publisher_video_size_changed,
+    player_recv_video_first_frame: zego_on_player_recv_video_first_frame,
+    player_recv_audio_first_frame: zego_on_player_recv_audio_first_frame,
+    player_render_video_first_frame: zego_on_player_render_video_first_frame,
+    player_video_size_changed: zego_on_player_video_size_changed,
+    custom_video_render_remote_frame_data: zego_on_custom_video_render_remote_frame_data,
+    canvas_video_frame: zego_on_canvas_video_frame,
+    playback_audio_data: zego_on_playback_audio_data,
 }
 
 // SAFETY: the host hands each context over to be used on the engine's
@@ -400,5 +464,83 @@ fn dispatch(t: &RefCell<CallbackTable>, event: Event) {
         Event::ImSendCustomCommandResult { room_id, error_code, seq } => {
             call!(t, im_send_custom_command_result(a.s(&room_id), error_code, seq))
         }
+        Event::PublisherCapturedVideoFirstFrame { channel } => call!(t, publisher_captured_video_first_frame(channel)),
+        Event::PublisherCapturedAudioFirstFrame => call!(t, publisher_captured_audio_first_frame()),
+        Event::PublisherSendVideoFirstFrame { channel } => call!(t, publisher_send_video_first_frame(channel)),
+        Event::PublisherSendAudioFirstFrame { channel } => call!(t, publisher_send_audio_first_frame(channel)),
+        Event::PublisherVideoSizeChanged { width, height, channel } => {
+            call!(t, publisher_video_size_changed(width, height, channel))
+        }
+        Event::PlayerRecvVideoFirstFrame { stream_id } => call!(t, player_recv_video_first_frame(a.s(&stream_id))),
+        Event::PlayerRecvAudioFirstFrame { stream_id } => call!(t, player_recv_audio_first_frame(a.s(&stream_id))),
+        Event::PlayerRenderVideoFirstFrame { stream_id } => call!(t, player_render_video_first_frame(a.s(&stream_id))),
+        Event::PlayerVideoSizeChanged { stream_id, width, height } => {
+            call!(t, player_video_size_changed(a.s(&stream_id), width, height))
+        }
+        Event::RemoteVideoFrame { stream_id, frame, view } => {
+            let custom_render = t.borrow().custom_render;
+            if let Some(bgra) = custom_render {
+                let mut planes = FramePlanes::new(&frame.0, bgra);
+                let (data, lengths, param) = planes.c_args();
+                call!(t, custom_video_render_remote_frame_data(a.s(&stream_id), data, lengths, param));
+            }
+            deliver_to_canvas(t, &frame.0, view);
+        }
+        Event::CapturedVideoFrame { frame, view, .. } => deliver_to_canvas(t, &frame.0, view),
+        Event::PlaybackAudioData { pcm, sample_rate, channels } => {
+            let param = zego_audio_frame_param { sample_rate, channel: channels };
+            let bytes = pcm.len() * 2;
+            call!(t, playback_audio_data(pcm.as_ptr().cast(), bytes as u32, param));
+        }
+    }
+}
+
+/// Hands a frame to the canvas callback when the frame belongs to a canvas.
+fn deliver_to_canvas(t: &RefCell<CallbackTable>, frame: &VideoFrame, view: usize) {
+    if view != 0 {
+        let mut planes = FramePlanes::new(frame, false);
+        let (data, lengths, param) = planes.c_args();
+        call!(t, canvas_video_frame(view as *mut c_void, data, lengths, param));
+    }
+}
+
+/// A frame laid out for C: plane pointers, lengths and the frame parameters.
+struct FramePlanes<'a> {
+    frame: &'a VideoFrame,
+    bgra: Option<Vec<u8>>,
+    pointers: [*mut u8; 4],
+    lengths: [u32; 4],
+}
+
+impl<'a> FramePlanes<'a> {
+    fn new(frame: &'a VideoFrame, bgra: bool) -> Self {
+        let bgra = bgra.then(|| {
+            let rgb = crate::media::frame::to_rgb24(frame);
+            rgb.chunks_exact(3).flat_map(|p| [p[2], p[1], p[0], 255]).collect()
+        });
+        Self { frame, bgra, pointers: [std::ptr::null_mut(); 4], lengths: [0; 4] }
+    }
+
+    /// Pointers into the frame (or its BGRA copy); valid while `self` lives.
+    fn c_args(&mut self) -> (*mut *mut u8, *mut u32, zego_video_frame_param) {
+        let f = self.frame;
+        let (w, h) = (f.width as i32, f.height as i32);
+        let param = match &self.bgra {
+            Some(bgra) => {
+                self.pointers[0] = bgra.as_ptr() as *mut u8;
+                self.lengths[0] = bgra.len() as u32;
+                zego_video_frame_param { format: 4, strides: [w * 4, 0, 0, 0], width: w, height: h, rotation: 0 }
+            }
+            None => {
+                for (i, plane) in [&f.y, &f.u, &f.v].into_iter().enumerate() {
+                    // The host receives read access only (ZEGO's C signature is not const).
+                    self.pointers[i] = plane.as_ptr() as *mut u8;
+                    self.lengths[i] = plane.len() as u32;
+                }
+                let (sy, suv) = (f.stride_y() as i32, f.stride_uv() as i32);
+                zego_video_frame_param { format: 1, strides: [sy, suv, suv, 0], width: w, height: h, rotation: 0 }
+            }
+        };
+        (self.pointers.as_mut_ptr(), self.lengths.as_mut_ptr(), param)
     }
 }

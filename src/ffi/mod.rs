@@ -13,6 +13,8 @@
 
 pub(crate) mod boundary;
 mod callbacks;
+mod custom_io;
+mod device;
 mod engine;
 mod enums;
 mod handles;
@@ -25,6 +27,8 @@ mod server;
 mod types;
 
 pub use callbacks::*;
+pub use custom_io::*;
+pub use device::*;
 pub use engine::*;
 pub use enums::*;
 pub use handles::zego_engine;

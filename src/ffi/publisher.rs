@@ -9,6 +9,12 @@ use crate::engine::{AudioConfig, VideoConfig};
 use crate::error_code as ec;
 use crate::validate;
 
+/// The view pointer of an optional canvas (0 = none).
+pub(super) fn canvas_view(canvas: *const zego_canvas) -> usize {
+    // SAFETY: a non-NULL canvas points at a valid struct (C ABI contract).
+    unsafe { canvas.as_ref() }.map_or(0, |c| c.view as usize)
+}
+
 /// Reads a stream id: NULL 1000015, invalid UTF-8 1000016, too long 1000014.
 pub(super) fn stream_id_arg<'a>(ptr: *const c_char) -> Result<&'a str, i32> {
     str_arg(
@@ -18,15 +24,12 @@ pub(super) fn stream_id_arg<'a>(ptr: *const c_char) -> Result<&'a str, i32> {
     )
 }
 
-/// Starts the local preview of `channel` (0 MAIN .. 3 FOURTH). `canvas` may
-/// be NULL. Capture and rendering of the preview arrive with the media
-/// pipeline; today this records the preview state. Safe to call from any thread.
+/// Starts capture and the local preview of `channel` (0 MAIN .. 3 FOURTH).
+/// `canvas` may be NULL; with a view, captured frames come back with it
+/// through the canvas frame callback. Safe to call from any thread.
 #[no_mangle]
 pub extern "C" fn zego_start_preview(engine: *mut zego_engine, canvas: *const zego_canvas, channel: i32) -> zego_error {
-    ffi_boundary!(|| {
-        let _ = canvas;
-        self::engine(engine)?.start_preview(channel)
-    })
+    ffi_boundary!(|| self::engine(engine)?.start_preview(channel, canvas_view(canvas)))
 }
 
 /// Stops the local preview of `channel`. Safe to call from any thread.
@@ -133,6 +136,36 @@ pub extern "C" fn zego_get_video_config(
         );
         Ok(())
     })
+}
+
+/// Reads the audio configuration of `channel` into `out_config`.
+/// Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn zego_get_audio_config(
+    engine: *mut zego_engine,
+    channel: i32,
+    out_config: *mut zego_audio_config,
+) -> zego_error {
+    ffi_boundary!(|| {
+        let c = self::engine(engine)?.audio_config(channel)?;
+        if out_config.is_null() {
+            return Err(ec::ILLEGAL_PARAM);
+        }
+        write_out(out_config, zego_audio_config { bitrate: c.bitrate, channel: c.channel, codec_id: c.codec_id });
+        Ok(())
+    })
+}
+
+/// Mutes (stops sending) the video of `channel`'s stream. Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn zego_mute_publish_stream_video(engine: *mut zego_engine, mute: bool, channel: i32) -> zego_error {
+    ffi_boundary!(|| self::engine(engine)?.mute_publish_stream_video(mute, channel))
+}
+
+/// Mutes (stops sending) the audio of `channel`'s stream. Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn zego_mute_publish_stream_audio(engine: *mut zego_engine, mute: bool, channel: i32) -> zego_error {
+    ffi_boundary!(|| self::engine(engine)?.mute_publish_stream_audio(mute, channel))
 }
 
 /// Sets the audio encoder configuration of `channel` (bitrate 6..510 kbps,

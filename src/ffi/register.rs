@@ -211,3 +211,123 @@ pub extern "C" fn zego_register_im_send_custom_command_result_callback(
 ) -> zego_error {
     register(engine, |t| &mut t.im_send_custom_command_result, callback, user_context)
 }
+
+/// Registers the `zego_on_publisher_captured_video_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_publisher_captured_video_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_captured_video_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.publisher_captured_video_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_publisher_captured_audio_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_publisher_captured_audio_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_captured_audio_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.publisher_captured_audio_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_publisher_send_video_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_publisher_send_video_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_send_video_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.publisher_send_video_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_publisher_send_audio_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_publisher_send_audio_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_send_audio_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.publisher_send_audio_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_publisher_video_size_changed` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_publisher_video_size_changed_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_video_size_changed,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.publisher_video_size_changed, callback, user_context)
+}
+
+/// Registers the `zego_on_player_recv_video_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_player_recv_video_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_player_recv_video_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.player_recv_video_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_player_recv_audio_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_player_recv_audio_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_player_recv_audio_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.player_recv_audio_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_player_render_video_first_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_player_render_video_first_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_player_render_video_first_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.player_render_video_first_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_player_video_size_changed` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_player_video_size_changed_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_player_video_size_changed,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.player_video_size_changed, callback, user_context)
+}
+
+/// Registers the `zego_on_custom_video_render_remote_frame_data` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_custom_video_render_remote_frame_data_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_custom_video_render_remote_frame_data,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.custom_video_render_remote_frame_data, callback, user_context)
+}
+
+/// Registers the `zego_on_canvas_video_frame` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_canvas_video_frame_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_canvas_video_frame,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.canvas_video_frame, callback, user_context)
+}
+
+/// Registers the `zego_on_playback_audio_data` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_playback_audio_data_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_playback_audio_data,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.playback_audio_data, callback, user_context)
+}

@@ -179,6 +179,23 @@ pub enum ClientMsg {
         req: u64,
         token: String,
     },
+    /// Media for one of this session's published streams: a WebRTC offer
+    /// (non-trickle: it carries every ICE candidate) with send-only audio and
+    /// video. Answered with [`ResponseData::MediaAnswer`]. A new offer for the
+    /// same stream replaces the previous connection.
+    PublishMedia {
+        req: u64,
+        stream_id: String,
+        sdp: String,
+    },
+    /// Media of a stream this session plays: a WebRTC offer with receive-only
+    /// audio and video. Answered with [`ResponseData::MediaAnswer`]; a new
+    /// offer for the same stream replaces the previous connection.
+    PlayMedia {
+        req: u64,
+        stream_id: String,
+        sdp: String,
+    },
 }
 
 impl ClientMsg {
@@ -197,7 +214,9 @@ impl ClientMsg {
             | ClientMsg::Broadcast { req, .. }
             | ClientMsg::Barrage { req, .. }
             | ClientMsg::CustomCommand { req, .. }
-            | ClientMsg::RenewToken { req, .. } => *req,
+            | ClientMsg::RenewToken { req, .. }
+            | ClientMsg::PublishMedia { req, .. }
+            | ClientMsg::PlayMedia { req, .. } => *req,
         }
     }
 }
@@ -240,9 +259,19 @@ pub struct RoomSnapshot {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResponseData {
     Login(RoomSnapshot),
-    Broadcast { message_id: u64 },
-    Barrage { message_id: String },
-    Play { stream: Stream },
+    Broadcast {
+        message_id: u64,
+    },
+    Barrage {
+        message_id: String,
+    },
+    Play {
+        stream: Stream,
+    },
+    /// The SFU's WebRTC answer to `publish_media` / `play_media`.
+    MediaAnswer {
+        sdp: String,
+    },
 }
 
 /// Messages from the server to a client.

@@ -64,6 +64,28 @@ pub struct RoomShared {
     pub publishing: BTreeMap<i32, PublishEntry>,
     pub playing: BTreeSet<String>,
     pub commands: mpsc::UnboundedSender<Command>,
+    /// Local address of the signaling connection (media binds to it).
+    pub local_ip: Option<std::net::IpAddr>,
+}
+
+/// Which way a stream's media flows, seen from this engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaDirection {
+    Publish,
+    Play,
+}
+
+/// What the media layer needs to hear from the room session. Called on the
+/// session's task: implementations return at once (they spawn their work).
+pub trait MediaHooks: Send + Sync {
+    /// The server accepted a stream this engine publishes.
+    fn publish_accepted(&self, stream_id: &str);
+    /// The server accepted playing a stream.
+    fn play_accepted(&self, stream_id: &str);
+    /// Signaling came back after a loss: media connections are renegotiated.
+    fn reconnected(&self);
+    /// The room ended without a host call (kick, reconnect or login failure).
+    fn room_ended(&self);
 }
 
 /// Requests from API calls to the session task. `seq` is the host's sequence
@@ -108,6 +130,13 @@ pub enum Command {
     },
     RenewToken {
         token: String,
+    },
+    /// A WebRTC offer for a stream; the answer (or a ZEGO code) goes to `reply`.
+    Media {
+        direction: MediaDirection,
+        stream_id: String,
+        sdp: String,
+        reply: tokio::sync::oneshot::Sender<Result<String, i32>>,
     },
     /// Tell the server goodbye and end; `done` fires when the server answered
     /// (or the attempt timed out).

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use parking_lot::Mutex;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep, sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::MaybeTlsStream;
 
 use crate::engine::event::{Event, PlayerState, PublisherState, RoomStateChangedReason as Reason};
 use crate::engine::EventSender;
@@ -17,7 +18,7 @@ use crate::protocol::{self, ClientMsg, ResponseData, Resume, ResumeStream, Serve
 
 use super::connection::{self, Connection, LoginError};
 use super::roster::{Roster, RosterChange};
-use super::{Command, Phase, RoomParams, RoomShared};
+use super::{Command, MediaDirection, MediaHooks, Phase, RoomParams, RoomShared};
 
 /// How long a first login keeps retrying an unreachable server before 1002030.
 const LOGIN_RETRY_WINDOW: Duration = Duration::from_secs(5);
@@ -37,8 +38,10 @@ pub fn spawn(
     events: EventSender,
     commands: mpsc::UnboundedReceiver<Command>,
     login_seq: i32,
+    hooks: Arc<dyn MediaHooks>,
 ) {
     let session = Session {
+        hooks,
         roster: Roster::new(&params.user.user_id),
         params,
         shared,
@@ -57,6 +60,8 @@ pub fn spawn(
 #[derive(Debug)]
 enum Pending {
     Publish(String),
+    /// A WebRTC offer waiting for the SFU's answer.
+    Media(oneshot::Sender<Result<String, i32>>),
     /// `replay` marks a play re-sent after a reconnect, whose stream may not be back yet.
     Play {
         stream_id: String,
@@ -95,6 +100,8 @@ struct Session {
     outbox: Vec<String>,
     /// Played streams not back yet after a reconnect.
     awaiting_streams: BTreeSet<String>,
+    /// The media layer, told when streams are accepted and the room changes.
+    hooks: Arc<dyn MediaHooks>,
 }
 
 impl Session {
@@ -194,6 +201,7 @@ impl Session {
         let mut events = media;
         events.push(self.room_state(reason, code));
         self.finish(events);
+        self.hooks.room_ended();
     }
 
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<Command>, login_seq: i32) {
@@ -292,6 +300,10 @@ impl Session {
     /// Applies a fresh login: room events, media states, replays of plays.
     fn start_serving(&mut self, conn: &mut Connection, reconnect: bool, head: Vec<Event>) -> bool {
         self.session_id = conn.snapshot.session_id.clone();
+        let local_ip = match conn.socket.get_ref() {
+            MaybeTlsStream::Plain(tcp) => tcp.local_addr().ok().map(|a| a.ip()),
+            _ => None,
+        };
         let changes = self.roster.apply_snapshot(&conn.snapshot, reconnect, std::time::Instant::now());
         let roster = self.roster_events(changes);
         let room_id = self.params.room_id.clone();
@@ -299,6 +311,7 @@ impl Session {
         let own = self.params.user.user_id.clone();
         let applied = self.with_room(|room, tx| {
             room.phase = Phase::Logined;
+            room.local_ip = local_ip;
             head.into_iter().for_each(|e| tx.send(e));
             // Streams the server restored are live again; the others are
             // published anew below, and their answers tell the outcome.
@@ -330,6 +343,9 @@ impl Session {
         let Some((republish, replays)) = applied else { return false };
         for p in republish {
             self.queue_command(Command::Publish { stream_id: p.stream_id, extra_info: p.extra_info });
+        }
+        if reconnect {
+            self.hooks.reconnected();
         }
         if reconnect {
             for stream_id in replays {
@@ -427,6 +443,10 @@ impl Session {
                     error_code: ec::IM_SEND_FAILED,
                     seq,
                 }),
+                Pending::Media(reply) => {
+                    let _ = reply.send(Err(ec::ROOM_DISCONNECT));
+                    None
+                }
                 Pending::Publish(_)
                 | Pending::Play { .. }
                 | Pending::RenewToken(_)
@@ -493,6 +513,12 @@ impl Session {
             }
             Command::RenewToken { token } => {
                 self.queue_request(Pending::RenewToken(token.clone()), |req| ClientMsg::RenewToken { req, token })
+            }
+            Command::Media { direction, stream_id, sdp, reply } => {
+                self.queue_request(Pending::Media(reply), |req| match direction {
+                    MediaDirection::Publish => ClientMsg::PublishMedia { req, stream_id, sdp },
+                    MediaDirection::Play => ClientMsg::PlayMedia { req, stream_id, sdp },
+                })
             }
             Command::Logout { .. } => self.queue_request(Pending::Logout, |req| ClientMsg::Logout { req }),
         }
@@ -629,20 +655,40 @@ impl Session {
     fn answer(&mut self, pending: Pending, code: i32, data: Option<ResponseData>) -> Vec<Event> {
         let room_id = self.params.room_id.clone();
         match pending {
-            Pending::Publish(stream_id) => self
-                .with_room(|room, _| {
-                    let channel = room.publishing.iter().find(|(_, p)| p.stream_id == stream_id).map(|(c, _)| *c)?;
-                    let state = if code == 0 {
-                        PublisherState::Publishing
-                    } else {
-                        room.publishing.remove(&channel);
-                        PublisherState::NoPublish
-                    };
-                    Some(Event::PublisherStateUpdate { stream_id, state, error_code: code, extended_data: "{}".into() })
-                })
-                .flatten()
-                .into_iter()
-                .collect(),
+            Pending::Publish(stream_id) => {
+                let event = self
+                    .with_room(|room, _| {
+                        let channel =
+                            room.publishing.iter().find(|(_, p)| p.stream_id == stream_id).map(|(c, _)| *c)?;
+                        let state = if code == 0 {
+                            PublisherState::Publishing
+                        } else {
+                            room.publishing.remove(&channel);
+                            PublisherState::NoPublish
+                        };
+                        let stream_id = stream_id.clone();
+                        Some(Event::PublisherStateUpdate {
+                            stream_id,
+                            state,
+                            error_code: code,
+                            extended_data: "{}".into(),
+                        })
+                    })
+                    .flatten();
+                if matches!(event, Some(Event::PublisherStateUpdate { state: PublisherState::Publishing, .. })) {
+                    self.hooks.publish_accepted(&stream_id);
+                }
+                event.into_iter().collect()
+            }
+            Pending::Media(reply) => {
+                let answer = match (code, data) {
+                    (0, Some(ResponseData::MediaAnswer { sdp })) => Ok(sdp),
+                    (0, _) => Err(ec::ROOM_INNER_ERROR),
+                    (code, _) => Err(code),
+                };
+                let _ = reply.send(answer);
+                Vec::new()
+            }
             Pending::Play { stream_id, replay } => {
                 // A replay after a reconnect may find the stream's publisher still
                 // reconnecting: play it when it is back, or fail when the room says it is gone.
@@ -669,6 +715,8 @@ impl Session {
                     .flatten();
                 if wait {
                     self.awaiting_streams.insert(stream_id);
+                } else if matches!(event, Some(Event::PlayerStateUpdate { state: PlayerState::Playing, .. })) {
+                    self.hooks.play_accepted(&stream_id);
                 }
                 event.into_iter().collect()
             }

@@ -1,5 +1,6 @@
 //! The server's configuration document: apps, limits and dev mode.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,8 @@ pub const DEV_SERVER_SECRET: &str = "zegoexpressdevserversecret012345";
 /// a lost peer leave within 15 s.
 const MAX_PRESENCE_AFTER_LOSS_MS: u64 = 15_000;
 
-/// The whole configuration, as the JSON document `{"apps": [...], "limits": {...}, "dev_mode": false}`.
+/// The whole configuration, as the JSON document
+/// `{"apps": [...], "limits": {...}, "dev_mode": false, "rtc_ip": "192.168.1.10"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
@@ -30,6 +32,12 @@ pub struct ServerConfig {
     /// API (`/api/rooms`) is served.
     #[serde(default)]
     pub dev_mode: bool,
+    /// The IP address the SFU's PeerConnections bind their UDP sockets to;
+    /// their ICE candidates carry it, so clients must reach it. `None` (the
+    /// default) means the listen address's IP, or `0.0.0.0` (every
+    /// non-loopback IPv4 interface) when listening on a wildcard address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtc_ip: Option<IpAddr>,
 }
 
 /// One app: its id and the two secrets it authenticates with.
@@ -132,7 +140,7 @@ impl AppConfig {
 impl ServerConfig {
     /// One dev app with default limits, in dev mode.
     pub fn dev_default() -> Self {
-        ServerConfig { apps: vec![AppConfig::dev()], limits: Limits::default(), dev_mode: true }
+        ServerConfig { apps: vec![AppConfig::dev()], limits: Limits::default(), dev_mode: true, rtc_ip: None }
     }
 
     /// Parses and validates a JSON document; unknown keys are an error.
@@ -158,6 +166,16 @@ impl ServerConfig {
             }
         }
         self.limits.validate()
+    }
+
+    /// The IP the SFU binds to when listening on `listen`: [`ServerConfig::rtc_ip`]
+    /// if set, else the listen IP, else (wildcard) `0.0.0.0`.
+    pub fn rtc_bind_ip(&self, listen: IpAddr) -> IpAddr {
+        match self.rtc_ip {
+            Some(ip) => ip,
+            None if listen.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+            None => listen,
+        }
     }
 
     /// The app with this id: a listed one, else in dev mode the dev app.
@@ -190,6 +208,9 @@ mod tests {
         assert!(!c.dev_mode);
         assert!(c.app(7).is_some());
         assert!(c.app(DEV_APP_ID).is_none());
+        assert_eq!(c.rtc_ip, None);
+        let with_ip = ServerConfig::from_json(r#"{"apps":[],"dev_mode":true,"rtc_ip":"10.0.0.2"}"#).unwrap();
+        assert_eq!(with_ip.rtc_ip, Some("10.0.0.2".parse().unwrap()));
     }
 
     #[test]
@@ -205,6 +226,7 @@ mod tests {
             r#"{"apps":[],"dev_mode":true,"extra":1}"#.to_owned(),
             r#"{"apps":[],"dev_mode":true,"limits":{"session_grace_ms":20000}}"#.to_owned(),
             r#"{"apps":[],"dev_mode":true,"limits":{"heartbeat_interval_ms":0}}"#.to_owned(),
+            r#"{"apps":[],"dev_mode":true,"rtc_ip":"not-an-ip"}"#.to_owned(),
         ];
         for text in bad {
             assert!(matches!(ServerConfig::from_json(&text), Err(ServerError::Config(_))), "{text}");

@@ -1,5 +1,5 @@
 //! The HTTP face of the server: `/ws` signaling, `/healthz`, `/` (a placeholder
-//! page until the web client lands) and the admin API `/api/rooms`.
+//! page until the web client lands) and the admin API `/api/rooms`, `/api/sfu`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,6 +24,7 @@ pub(crate) fn router(hub: Arc<Hub>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/", get(index))
         .route("/api/rooms", get(rooms))
+        .route("/api/sfu", get(sfu))
         .with_state(hub)
 }
 
@@ -77,4 +78,12 @@ async fn rooms(State(hub): State<Arc<Hub>>) -> Response {
         return (StatusCode::NOT_FOUND, "the admin API is served in dev mode only").into_response();
     }
     Json(hub.rooms()).into_response()
+}
+
+/// Producers and consumers of the SFU with their counters; dev mode only.
+async fn sfu(State(hub): State<Arc<Hub>>) -> Response {
+    if !hub.config().dev_mode {
+        return (StatusCode::NOT_FOUND, "the admin API is served in dev mode only").into_response();
+    }
+    Json(hub.sfu().stats()).into_response()
 }

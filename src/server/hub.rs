@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use super::config::ServerConfig;
 use super::registry::{
     JoinRequest, MemoryRegistry, Notice, Registry, RegistryError, RegistryLimits, RoomView, SessionId,
 };
+use super::sfu::Sfu;
 
 /// Frames queued for one connection. When full the client is not reading: the
 /// connection is closed as lost (dropping signaling events would corrupt its
@@ -154,6 +156,8 @@ pub(crate) struct Hub {
     config: ServerConfig,
     // Owned.
     state: Mutex<State>,
+    /// Media of the streams; told here whenever a session or stream ends.
+    sfu: Arc<Sfu>,
     shutdown: watch::Sender<bool>,
     /// Session tasks; `None` once stopping.
     tasks: Mutex<Option<JoinSet<()>>>,
@@ -161,14 +165,18 @@ pub(crate) struct Hub {
 }
 
 impl Hub {
-    pub fn new(config: ServerConfig) -> Arc<Self> {
+    /// A hub whose SFU binds to `rtc_ip`; must run inside tokio.
+    pub fn new(config: ServerConfig, rtc_ip: IpAddr) -> Arc<Self> {
         let limits =
             RegistryLimits { max_rooms: config.limits.max_rooms, max_users_per_room: config.limits.max_users_per_room };
         let state = State { registry: Box::new(MemoryRegistry::new(limits)), links: HashMap::new() };
+        let shutdown = watch::channel(false).0;
+        let sfu = Sfu::new(rtc_ip, shutdown.subscribe());
         Arc::new(Hub {
             config,
             state: Mutex::new(state),
-            shutdown: watch::channel(false).0,
+            sfu,
+            shutdown,
             tasks: Mutex::new(Some(JoinSet::new())),
             last_conn: AtomicU64::new(0),
         })
@@ -176,6 +184,20 @@ impl Hub {
 
     pub fn config(&self) -> &ServerConfig {
         &self.config
+    }
+
+    pub fn sfu(&self) -> &Arc<Sfu> {
+        &self.sfu
+    }
+
+    /// The session publishing `stream_id` in app `app_id`.
+    pub fn stream_owner(&self, app_id: u32, stream_id: &str) -> Option<SessionId> {
+        self.state.lock().registry.stream_owner(app_id, stream_id)
+    }
+
+    /// Whether the session is in a room.
+    pub fn is_member(&self, session: SessionId) -> bool {
+        self.state.lock().registry.membership(session).is_some()
     }
 
     pub fn next_conn(&self) -> ConnId {
@@ -256,6 +278,9 @@ impl Hub {
                     max_member_count: entry.max_member_count,
                     user_status_notify: entry.user_status_notify,
                 })?;
+                if let Some(replaced) = joined.replaced {
+                    self.sfu.end_session(replaced);
+                }
                 if let Some(old) = joined.replaced.and_then(|s| st.links.remove(&s)) {
                     if let Some(old) = old.outbox {
                         old.send(&ServerMsg::Kicked {
@@ -311,6 +336,7 @@ impl Hub {
         let mut st = self.state.lock();
         if st.owns(session, conn) {
             st.remove(session);
+            self.sfu.end_session(session);
         }
     }
 
@@ -333,6 +359,7 @@ impl Hub {
         if still_lost {
             tracing::info!(%session, "grace period over, session removed");
             st.remove(session);
+            self.sfu.end_session(session);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! zego-server: the signaling gateway (rooms, users, streams, AppSign and
-//! Token04 auth) behind axum, on one TCP port.
+//! Token04 auth) behind axum, on one TCP port, and the SFU that relays the
+//! streams' media over WebRTC (`sfu`, UDP on [`ServerConfig::rtc_ip`]).
 //!
 //! [`ServerHandle::start`] runs it on the current tokio runtime;
 //! [`ServerHandle::start_blocking`] runs it on the crate's shared runtime (the
@@ -11,6 +12,7 @@ mod http;
 mod hub;
 mod registry;
 mod session;
+mod sfu;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -105,7 +107,8 @@ impl ServerHandle {
         let bind_error = |source| ServerError::Bind { addr, source };
         let listener = bind(addr).map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
-        let hub = Hub::new(config);
+        let rtc_ip = config.rtc_bind_ip(local_addr.ip());
+        let hub = Hub::new(config, rtc_ip);
         let service = http::router(hub.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut stopping = hub.shutdown_signal();
         let serve = tokio::spawn(async move {
@@ -123,7 +126,7 @@ impl ServerHandle {
                 tracing::error!("server failed: {e}");
             }
         });
-        tracing::info!(%local_addr, "zego-server listening");
+        tracing::info!(%local_addr, %rtc_ip, "zego-server listening");
         Ok(ServerHandle { local_addr, hub, serve })
     }
 
@@ -153,11 +156,12 @@ impl ServerHandle {
         format!("ws://{}", SocketAddr::new(ip, self.local_addr.port()))
     }
 
-    /// Sends a close frame on every WebSocket, ends every session and frees
-    /// the port (it can be bound again at once).
+    /// Sends a close frame on every WebSocket, ends every session, closes
+    /// every media connection and frees the port (it can be bound again at once).
     pub async fn stop(mut self) {
         self.hub.begin_shutdown();
         self.hub.drain(STOP_SESSIONS_TIMEOUT).await;
+        self.hub.sfu().close().await;
         if tokio::time::timeout(STOP_HTTP_TIMEOUT, &mut self.serve).await.is_err() {
             self.serve.abort();
             // Wait until the task is gone, so the listener is closed.

@@ -171,6 +171,8 @@ pub trait Registry: Send {
     fn set_room_extra_info(&mut self, session: SessionId, key: &str, value: &str, now_ms: u64) -> Changed;
     /// A stream of the session's app, in any room.
     fn find_stream(&self, session: SessionId, stream_id: &str) -> Result<Stream, RegistryError>;
+    /// The session that publishes `stream_id` in app `app_id`.
+    fn stream_owner(&self, app_id: u32, stream_id: &str) -> Option<SessionId>;
     /// Sends a broadcast message to the others; returns its id.
     fn broadcast(&mut self, session: SessionId, message: &str, now_ms: u64) -> Changed<u64>;
     /// Sends a barrage message to the others; returns its id.

@@ -268,10 +268,14 @@ impl Connection {
 
     /// Answers request `req`.
     fn respond(&self, req: u64, result: Result<Option<crate::protocol::ResponseData>, RequestError>) {
-        let msg = match result {
-            Ok(data) => ServerMsg::Response { req, code: 0, message: String::new(), data },
-            Err(e) => ServerMsg::Response { req, code: e.code, message: e.message, data: None },
-        };
-        self.outbox.send(&msg);
+        self.outbox.send(&response(req, result));
+    }
+}
+
+/// The response to request `req`.
+fn response(req: u64, result: Result<Option<crate::protocol::ResponseData>, RequestError>) -> ServerMsg {
+    match result {
+        Ok(data) => ServerMsg::Response { req, code: 0, message: String::new(), data },
+        Err(e) => ServerMsg::Response { req, code: e.code, message: e.message, data: None },
     }
 }

@@ -282,6 +282,8 @@ pub struct Client {
     pub engine: *mut zego_engine,
     pub rec: Arc<Recorder>,
     pub user_id: String,
+    /// Callback contexts that must outlive the engine (dropped after destroy).
+    pub contexts: Mutex<Vec<Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 // SAFETY: the engine handle may be used from any thread (C ABI contract).
@@ -350,7 +352,7 @@ impl Client {
             zego_register_im_send_barrage_message_result_callback(engine, Some(on_barrage_result), ctx);
             zego_register_im_send_custom_command_result_callback(engine, Some(on_command_result), ctx);
         }
-        Self { engine, rec, user_id: user_id.to_owned() }
+        Self { engine, rec, user_id: user_id.to_owned(), contexts: Mutex::new(Vec::new()) }
     }
 
     /// Calls zego_login_room; returns the synchronous code.

@@ -4,6 +4,7 @@
 mod arguments;
 mod auth;
 mod harness;
+mod media;
 mod messages;
 mod reconnect;
 mod reentrancy;

@@ -337,6 +337,10 @@ impl Registry for MemoryRegistry {
         Ok(member.stream(stream_index))
     }
 
+    fn stream_owner(&self, app_id: u32, stream_id: &str) -> Option<SessionId> {
+        self.stream_owners.get(&(app_id, stream_id.to_owned())).copied()
+    }
+
     fn broadcast(&mut self, session: SessionId, message: &str, now_ms: u64) -> Changed<u64> {
         let (_, room, index) = self.locate_mut(session)?;
         room.last_broadcast_id += 1;
@@ -465,7 +469,10 @@ mod tests {
         assert_eq!(reg.publish(b, "s", "").unwrap_err().code(), 1003028);
         assert_eq!(reg.find_stream(b, "s").unwrap().extra_info, "x");
         assert_eq!(reg.find_stream(b, "nope").unwrap_err().code(), 1004002);
+        assert_eq!(reg.stream_owner(1, "s"), Some(a));
+        assert_eq!(reg.stream_owner(2, "s"), None);
         reg.unpublish(a, "s").unwrap();
+        assert_eq!(reg.stream_owner(1, "s"), None);
         reg.publish(b, "s", "").unwrap();
     }
 

@@ -1,15 +1,53 @@
 //! What a connection does with each client message.
 
+use tracing::Instrument;
+
 use crate::error_code as ec;
 use crate::protocol::{ClientMsg, ResponseData, ServerMsg};
 use crate::validate;
 
 use super::login::{token_grant, Login};
-use super::{close, unix_now, unix_now_ms, Connection, End, RequestError, Session};
+use super::{close, response, unix_now, unix_now_ms, Connection, End, RequestError, Session};
 use crate::server::hub::Entry;
 use crate::server::registry::Registry;
+use crate::server::sfu::{SfuError, StreamKey};
 
 type Answer = Result<Option<ResponseData>, RequestError>;
+
+/// ZEGO codes of the media requests (not in `crate::error_code` yet).
+mod media_code {
+    /// `publish_media` for a stream this session does not publish, or that
+    /// ended while negotiating.
+    pub const PUBLISHER_ERROR_SERVER_FORBID: i32 = 1003025;
+    /// `publish_media` with an offer that cannot be answered.
+    pub const PUBLISHER_PUBLISH_STREAM_FAILED: i32 = 1003001;
+    /// The server could not set up the publisher's media connection.
+    pub const PUBLISHER_INNER_ERROR: i32 = 1003099;
+    /// `play_media` with an offer that cannot be answered.
+    pub const PLAYER_PLAY_STREAM_FAILED: i32 = 1004001;
+    /// The server could not set up the player's media connection.
+    pub const PLAYER_INNER_ERROR: i32 = 1004099;
+}
+
+/// A refused `publish_media`.
+fn publish_media_error(e: SfuError) -> RequestError {
+    let code = match e {
+        SfuError::Negotiation(_) => media_code::PUBLISHER_PUBLISH_STREAM_FAILED,
+        SfuError::Superseded => media_code::PUBLISHER_ERROR_SERVER_FORBID,
+        _ => media_code::PUBLISHER_INNER_ERROR,
+    };
+    RequestError::new(code, e.to_string())
+}
+
+/// A refused `play_media`.
+fn play_media_error(e: SfuError) -> RequestError {
+    let code = match e {
+        SfuError::Negotiation(_) => media_code::PLAYER_PLAY_STREAM_FAILED,
+        SfuError::Superseded => ec::PLAYER_PLAY_STREAM_NOT_EXIST,
+        _ => media_code::PLAYER_INNER_ERROR,
+    };
+    RequestError::new(code, e.to_string())
+}
 
 /// 1009001 empty, 1009002 longer than `max` bytes.
 fn check_message(text: &str, max: usize) -> Result<(), RequestError> {
@@ -143,11 +181,24 @@ impl Connection {
                 return None;
             }
             ClientMsg::Publish { stream_id, extra_info, .. } => self.publish(&stream_id, &extra_info),
-            ClientMsg::Unpublish { stream_id, .. } => self.act(|r, s| r.unpublish(s, &stream_id)).map(|()| None),
+            ClientMsg::Unpublish { stream_id, .. } => self.unpublish(&stream_id),
             ClientMsg::Play { stream_id, .. } => self
                 .act(|r, s| Ok((r.find_stream(s, &stream_id)?, Vec::new())))
                 .map(|stream| Some(ResponseData::Play { stream })),
-            ClientMsg::StopPlay { .. } => Ok(None),
+            ClientMsg::StopPlay { stream_id, .. } => {
+                if let Some(session) = &self.session {
+                    self.hub.sfu().stop_play(session.id, &StreamKey::new(session.app_id, &stream_id));
+                }
+                Ok(None)
+            }
+            ClientMsg::PublishMedia { req, stream_id, sdp } => {
+                self.publish_media(req, stream_id, sdp);
+                return None;
+            }
+            ClientMsg::PlayMedia { req, stream_id, sdp } => {
+                self.play_media(req, stream_id, sdp);
+                return None;
+            }
             ClientMsg::SetStreamExtraInfo { stream_id, extra_info, .. } => validate::stream_extra_info(&extra_info)
                 .map_err(RequestError::from_code)
                 .and_then(|()| self.act(|r, s| r.set_stream_extra_info(s, &stream_id, &extra_info)).map(|()| None)),
@@ -177,6 +228,77 @@ impl Connection {
         session.grant.check_publish(stream_id)?;
         self.act(|r, s| r.publish(s, stream_id, extra_info))?;
         Ok(None)
+    }
+
+    /// Removes the stream from the room and, when this session published
+    /// it, closes its media.
+    fn unpublish(&self, stream_id: &str) -> Answer {
+        let session = self.session.as_ref().ok_or(RequestError::from_code(ec::NOT_LOGIN_ROOM))?;
+        let app_id = session.app_id;
+        let ended = self.act(|r, s| {
+            let owned = r.stream_owner(app_id, stream_id) == Some(s);
+            r.unpublish(s, stream_id).map(|((), notices)| (owned, notices))
+        })?;
+        if ended {
+            self.hub.sfu().end_stream(&StreamKey::new(app_id, stream_id));
+        }
+        Ok(None)
+    }
+
+    /// Answers a publisher's WebRTC offer from the SFU. The negotiation runs
+    /// as its own task (tens of ms), so this connection goes on reading; its
+    /// response may follow responses to later requests.
+    fn publish_media(&self, req: u64, stream_id: String, sdp: String) {
+        let checked = self.session.as_ref().ok_or(RequestError::from_code(ec::NOT_LOGIN_ROOM)).and_then(|session| {
+            validate::stream_id(&stream_id).map_err(RequestError::from_code)?;
+            if self.hub.stream_owner(session.app_id, &stream_id) != Some(session.id) {
+                let text = format!("stream {stream_id} is not published by this session");
+                return Err(RequestError::new(media_code::PUBLISHER_ERROR_SERVER_FORBID, text));
+            }
+            Ok((session.id, session.app_id))
+        });
+        let (session, app_id) = match checked {
+            Ok(ids) => ids,
+            Err(e) => return self.respond(req, Err(e)),
+        };
+        let (hub, outbox) = (self.hub.clone(), self.outbox.clone());
+        let negotiate = async move {
+            let key = StreamKey::new(app_id, &stream_id);
+            let still_publishing = || hub.stream_owner(app_id, &stream_id) == Some(session);
+            let result = hub.sfu().publish(key, session, &sdp, still_publishing).await;
+            if let Err(e) = &result {
+                tracing::info!(stream = %stream_id, "publish_media refused: {e}");
+            }
+            let answer = result.map(|sdp| Some(ResponseData::MediaAnswer { sdp })).map_err(publish_media_error);
+            outbox.send(&response(req, answer));
+        };
+        self.hub.spawn(negotiate.instrument(self.span.clone()));
+    }
+
+    /// Answers a player's WebRTC offer from the SFU, as [`Connection::publish_media`].
+    fn play_media(&self, req: u64, stream_id: String, sdp: String) {
+        let checked = self.session.as_ref().ok_or(RequestError::from_code(ec::NOT_LOGIN_ROOM)).and_then(|session| {
+            validate::stream_id(&stream_id).map_err(RequestError::from_code)?;
+            let not_found = || RequestError::from_code(ec::PLAYER_PLAY_STREAM_NOT_EXIST);
+            let publisher = self.hub.stream_owner(session.app_id, &stream_id).ok_or_else(not_found)?;
+            Ok((session.id, session.app_id, publisher))
+        });
+        let (session, app_id, publisher) = match checked {
+            Ok(ids) => ids,
+            Err(e) => return self.respond(req, Err(e)),
+        };
+        let (hub, outbox) = (self.hub.clone(), self.outbox.clone());
+        let negotiate = async move {
+            let key = StreamKey::new(app_id, &stream_id);
+            let still_valid = || hub.stream_owner(app_id, &stream_id) == Some(publisher) && hub.is_member(session);
+            let result = hub.sfu().play(key, publisher, session, &sdp, still_valid).await;
+            if let Err(e) = &result {
+                tracing::info!(stream = %stream_id, "play_media refused: {e}");
+            }
+            let answer = result.map(|sdp| Some(ResponseData::MediaAnswer { sdp })).map_err(play_media_error);
+            outbox.send(&response(req, answer));
+        };
+        self.hub.spawn(negotiate.instrument(self.span.clone()));
     }
 
     fn logout(&mut self, req: u64) -> End {

@@ -1,0 +1,218 @@
+//! One publish channel: its configuration, capture (virtual camera and
+//! microphone, or frames the host sends) and the hand-off of captured media
+//! to the publish pipeline.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::publish::AudioSink;
+use crate::engine::event::{Event, VideoFrameRef};
+use crate::engine::{AudioConfig, EventSender, VideoConfig};
+use crate::media::frame::VideoFrame;
+use crate::media::tone::{Tone, VirtualMicrophone};
+use crate::media::virtual_camera::VirtualCamera;
+
+/// Frames waiting for the encoder; a full queue drops the newest frame (the
+/// encoder is behind, so an older one would be stale anyway).
+pub const ENCODER_QUEUE_FRAMES: usize = 2;
+
+/// Capture-side state of a channel.
+struct Capture {
+    video: VideoConfig,
+    audio: AudioConfig,
+    previewing: bool,
+    preview_view: usize,
+    publishing: bool,
+    custom_video: bool,
+    camera_enabled: bool,
+    camera: Option<VirtualCamera>,
+    microphone: Option<VirtualMicrophone>,
+}
+
+/// A publish channel (MAIN, AUX, ...).
+pub struct ChannelMedia {
+    pub index: i32,
+    events: EventSender,
+    capture: Mutex<Capture>,
+    /// The encoder's input while publishing.
+    encoder_input: Mutex<Option<SyncSender<VideoFrame>>>,
+    /// The audio encoder and track while publishing.
+    audio_sink: Mutex<Option<AudioSink>>,
+    pub mute_video: AtomicBool,
+    pub mute_audio: AtomicBool,
+    /// Shared by every channel of the engine: the microphone captures silence.
+    microphone_muted: Arc<AtomicBool>,
+    first_video_captured: AtomicBool,
+    first_audio_captured: AtomicBool,
+}
+
+impl ChannelMedia {
+    pub fn new(index: i32, events: EventSender, microphone_muted: Arc<AtomicBool>) -> Arc<Self> {
+        Arc::new(Self {
+            index,
+            events,
+            capture: Mutex::new(Capture {
+                video: VideoConfig::default(),
+                audio: AudioConfig::default(),
+                previewing: false,
+                preview_view: 0,
+                publishing: false,
+                custom_video: false,
+                camera_enabled: true,
+                camera: None,
+                microphone: None,
+            }),
+            encoder_input: Mutex::new(None),
+            audio_sink: Mutex::new(None),
+            mute_video: AtomicBool::new(false),
+            mute_audio: AtomicBool::new(false),
+            microphone_muted,
+            first_video_captured: AtomicBool::new(false),
+            first_audio_captured: AtomicBool::new(false),
+        })
+    }
+
+    pub fn video_config(&self) -> VideoConfig {
+        self.capture.lock().video
+    }
+
+    pub fn audio_config(&self) -> AudioConfig {
+        self.capture.lock().audio
+    }
+
+    /// Changes the configuration; a running camera restarts at the new capture size.
+    pub fn set_video_config(self: &Arc<Self>, config: VideoConfig) {
+        let restart = {
+            let mut c = self.capture.lock();
+            let restart = (c.video.capture_width, c.video.capture_height, c.video.fps)
+                != (config.capture_width, config.capture_height, config.fps);
+            c.video = config;
+            restart && c.camera.is_some()
+        };
+        if restart {
+            let old = self.capture.lock().camera.take();
+            drop(old);
+            self.update_capture();
+        }
+    }
+
+    pub fn set_audio_config(&self, config: AudioConfig) {
+        self.capture.lock().audio = config;
+    }
+
+    pub fn set_preview(self: &Arc<Self>, on: bool, view: usize) {
+        {
+            let mut c = self.capture.lock();
+            c.previewing = on;
+            c.preview_view = view;
+        }
+        self.update_capture();
+    }
+
+    pub fn set_publishing(self: &Arc<Self>, on: bool) {
+        self.capture.lock().publishing = on;
+        self.update_capture();
+    }
+
+    pub fn set_custom_video(self: &Arc<Self>, on: bool) {
+        self.capture.lock().custom_video = on;
+        self.update_capture();
+    }
+
+    pub fn custom_video(&self) -> bool {
+        self.capture.lock().custom_video
+    }
+
+    pub fn enable_camera(self: &Arc<Self>, on: bool) {
+        self.capture.lock().camera_enabled = on;
+        self.update_capture();
+    }
+
+    /// Starts or stops the virtual camera and microphone to match the state:
+    /// video is captured while previewing or publishing, audio while publishing.
+    fn update_capture(self: &Arc<Self>) {
+        let mut c = self.capture.lock();
+        let want_camera = (c.previewing || c.publishing) && c.camera_enabled && !c.custom_video;
+        if want_camera && c.camera.is_none() {
+            let me = Arc::downgrade(self);
+            let v = c.video;
+            match VirtualCamera::start(
+                v.capture_width as u32,
+                v.capture_height as u32,
+                v.fps as u32,
+                move |frame, _, _| {
+                    if let Some(me) = me.upgrade() {
+                        me.on_video_captured(frame);
+                    }
+                },
+            ) {
+                Ok(camera) => c.camera = Some(camera),
+                Err(e) => tracing::error!(channel = self.index, error = %e, "virtual camera did not start"),
+            }
+        } else if !want_camera {
+            c.camera = None;
+        }
+        // Only the main channel has the microphone, as in ZEGO's default.
+        let want_microphone = c.publishing && self.index == 0;
+        if want_microphone && c.microphone.is_none() {
+            let me = Arc::downgrade(self);
+            let tone = Tone::new(440.0, -12.0, crate::media::AUDIO_SAMPLE_RATE, c.audio.channel as usize);
+            match VirtualMicrophone::start(tone, move |pcm, _, _| {
+                if let Some(me) = me.upgrade() {
+                    me.on_audio_captured(pcm);
+                }
+            }) {
+                Ok(mic) => c.microphone = Some(mic),
+                Err(e) => tracing::error!(channel = self.index, error = %e, "virtual microphone did not start"),
+            }
+        } else if !want_microphone {
+            c.microphone = None;
+        }
+    }
+
+    /// A captured or host-sent frame: preview, then the encoder.
+    pub fn on_video_captured(&self, frame: VideoFrame) {
+        if !self.first_video_captured.swap(true, Ordering::AcqRel) {
+            self.events.send(Event::PublisherCapturedVideoFirstFrame { channel: self.index });
+        }
+        let frame = Arc::new(frame);
+        let view = self.capture.lock().preview_view;
+        if view != 0 {
+            self.events.send_media(Event::CapturedVideoFrame {
+                channel: self.index,
+                frame: VideoFrameRef(frame.clone()),
+                view,
+            });
+        }
+        if let Some(tx) = self.encoder_input.lock().as_ref() {
+            match tx.try_send(Arc::unwrap_or_clone(frame)) {
+                Ok(()) | Err(TrySendError::Full(_)) => {}
+                Err(TrySendError::Disconnected(_)) => {}
+            }
+        }
+    }
+
+    fn on_audio_captured(&self, mut pcm: Vec<i16>) {
+        if !self.first_audio_captured.swap(true, Ordering::AcqRel) {
+            self.events.send(Event::PublisherCapturedAudioFirstFrame);
+        }
+        if self.microphone_muted.load(Ordering::Relaxed) {
+            pcm.fill(0);
+        }
+        if self.mute_audio.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(sink) = self.audio_sink.lock().as_mut() {
+            sink.send(&pcm);
+        }
+    }
+
+    /// Connects (or disconnects) the publish pipeline.
+    pub fn attach(&self, encoder_input: Option<SyncSender<VideoFrame>>, audio: Option<AudioSink>) {
+        *self.encoder_input.lock() = encoder_input;
+        *self.audio_sink.lock() = audio;
+    }
+}
