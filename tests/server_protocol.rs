@@ -795,6 +795,28 @@ async fn oversize_frames_close_only_that_connection() {
 
 // ---- garbage input ----
 
+/// A WebRTC offer as a browser's `publish_media` carries it (one H.264 m-line).
+const SEED_OFFER: &str = "v=0
+o=- 4611731400430051336 2 IN IP4 127.0.0.1
+s=-
+t=0 0
+a=group:BUNDLE 0
+m=video 9 UDP/TLS/RTP/SAVPF 125
+c=IN IP4 0.0.0.0
+a=mid:0
+a=ice-ufrag:fuzz
+a=ice-pwd:fuzzfuzzfuzzfuzzfuzzfuzz
+a=fingerprint:sha-256 6B:8B:5D:EA:59:04:20:23:29:C8:87:1C:CC:87:32:BE:DD:8C:66:A5:8E:50:55:EA:8C:D3:B6:5C:09:5E:D6:BC
+a=setup:actpass
+a=sendonly
+a=rtcp-mux
+a=rtpmap:125 H264/90000
+a=rtcp-fb:125 nack pli
+a=fmtp:125 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f
+a=ssrc:1001 cname:fuzz
+a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host
+";
+
 /// Valid frames of every kind, the seeds of the mutations.
 fn seed_frames() -> Vec<String> {
     let msgs = vec![
@@ -821,6 +843,8 @@ fn seed_frames() -> Vec<String> {
         ClientMsg::Barrage { req: 11, message: "m".into() },
         ClientMsg::CustomCommand { req: 12, command: "c".into(), to_user_ids: vec!["x".into()] },
         ClientMsg::RenewToken { req: 13, token: "04".into() },
+        ClientMsg::PublishMedia { req: 14, stream_id: "s".into(), sdp: SEED_OFFER.replace('\n', "\r\n") },
+        ClientMsg::PlayMedia { req: 15, stream_id: "s".into(), sdp: SEED_OFFER.replace("sendonly", "recvonly") },
     ];
     let mut frames: Vec<String> = msgs.iter().map(protocol::encode).collect();
     frames.extend(

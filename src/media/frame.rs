@@ -308,7 +308,7 @@ pub fn convert_to_i420(
                     let a = src.row(data, 2 * cy);
                     let b = src.row(data, (2 * cy + 1).min(h - 1));
                     for (x, d) in dst[cy * cw..(cy + 1) * cw].iter_mut().enumerate() {
-                        *d = ((u16::from(a[x]) + u16::from(b[x]) + 1) / 2) as u8;
+                        *d = (u16::from(a[x]) + u16::from(b[x])).div_ceil(2) as u8;
                     }
                 }
             }

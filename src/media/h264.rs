@@ -66,7 +66,8 @@ impl EncoderConfig {
 /// Errors unless the size is non-zero, even and within openh264's limits.
 fn check_size(width: u32, height: u32) -> Result<(), CodecError> {
     let (long, short) = (width.max(height), width.min(height));
-    if short == 0 || width % 2 != 0 || height % 2 != 0 || long > MAX_LONG_SIDE || short > MAX_SHORT_SIDE {
+    let odd = (width | height) & 1 == 1;
+    if short == 0 || odd || long > MAX_LONG_SIDE || short > MAX_SHORT_SIDE {
         return Err(CodecError::UnsupportedSize { width, height });
     }
     Ok(())
@@ -397,7 +398,7 @@ mod tests {
         let mut enc = H264Encoder::new(config).unwrap();
         // Noise, so the content needs more than either budget and the rate controller decides.
         let bytes = |enc: &mut H264Encoder, from: u64| -> usize {
-            (from..from + 30).map(|i| enc.encode(&noisy(640, 360, i), false).unwrap().data.len()).sum()
+            (from..from + 30).map(|i| enc.encode(&noisy(640, 360, i, 255), false).unwrap().data.len()).sum()
         };
         bytes(&mut enc, 0);
         let high = bytes(&mut enc, 30);
@@ -432,29 +433,29 @@ mod tests {
         assert_eq!(read_frame_stamp(&frame).map(|s| s.index), Some(2));
     }
 
-    /// A stamped pattern frame with moving noise over most of it: harder than the plain pattern,
-    /// closer to camera content for timing.
-    fn noisy(width: u32, height: u32, index: u64) -> VideoFrame {
+    /// A stamped pattern frame with noise of `amplitude` over everything below the stamp: 16 looks
+    /// like camera grain (harder than the plain pattern), 255 is incompressible.
+    fn noisy(width: u32, height: u32, index: u64, amplitude: u8) -> VideoFrame {
         let mut f = stamped(width, height, index);
         let mut state = index.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         for p in f.y.iter_mut().skip(16 * width as usize) {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            *p = (*p / 2).wrapping_add((state >> 56) as u8 / 2);
+            *p = p.saturating_sub(amplitude / 2).saturating_add((state >> 56) as u8 % amplitude.max(1));
         }
         f
     }
 
-    /// Prints encode and decode time per frame as JSON lines, for the plain pattern and for noise.
+    /// Prints encode and decode time per frame as JSON lines, for the plain pattern and with grain.
     /// Run with `cargo test --lib media::h264::tests::codec_speed -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn codec_speed() {
         for (w, h, kbps) in [(640u32, 360u32, 600u32), (1280, 720, 1200)] {
-            for content in ["pattern", "noise"] {
+            for content in ["pattern", "grain"] {
                 let frames: Vec<VideoFrame> =
-                    (0..60).map(|i| if content == "pattern" { stamped(w, h, i) } else { noisy(w, h, i) }).collect();
+                    (0..60).map(|i| if content == "pattern" { stamped(w, h, i) } else { noisy(w, h, i, 16) }).collect();
                 let config = EncoderConfig { width: w, height: h, fps: 15, bitrate_kbps: kbps, keyframe_interval_s: 2 };
                 let mut enc = H264Encoder::new(config).unwrap();
                 let mut dec = H264Decoder::new().unwrap();

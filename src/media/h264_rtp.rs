@@ -345,14 +345,11 @@ mod tests {
 
     fn depacketize_all(payloads: &[Bytes]) -> Result<Option<Vec<u8>>, DepacketizeError> {
         let mut d = Depacketizer::new();
-        let mut result = Ok(None);
+        let mut result = None;
         for (i, p) in payloads.iter().enumerate() {
-            result = d.push(p, i == payloads.len() - 1);
-            if result.is_err() {
-                return result;
-            }
+            result = d.push(p, i == payloads.len() - 1)?;
         }
-        result
+        Ok(result)
     }
 
     #[test]

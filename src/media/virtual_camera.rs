@@ -73,7 +73,8 @@ impl VirtualCamera {
 mod tests {
     use super::*;
     use crate::media::stamp::read_frame_stamp;
-    use std::sync::mpsc;
+    use parking_lot::Mutex;
+    use std::sync::{mpsc, Arc};
     use std::time::Instant;
 
     #[test]
@@ -111,6 +112,25 @@ mod tests {
         drop(cam);
         // The next frame would be a second away; stopping must not wait for it.
         assert!(begin.elapsed() < Duration::from_millis(900), "{:?}", begin.elapsed());
+    }
+
+    #[test]
+    fn can_be_dropped_from_its_own_callback() {
+        let holder: Arc<Mutex<Option<VirtualCamera>>> = Arc::new(Mutex::new(None));
+        let (tx, rx) = mpsc::channel();
+        let inner = Arc::clone(&holder);
+        let cam = VirtualCamera::start(256, 16, 100, move |_, index, _| {
+            let _ = tx.send(index);
+            if index >= 2 {
+                // Dropping on the camera thread must not try to join that thread.
+                drop(inner.lock().take());
+            }
+        })
+        .unwrap();
+        *holder.lock() = Some(cam);
+        let got: Vec<u64> = rx.iter().collect(); // ends when the thread exits and drops `tx`
+        assert!(got.len() >= 3 && got.iter().copied().eq(0..got.len() as u64), "{got:?}");
+        assert!(holder.lock().is_none());
     }
 
     #[test]

@@ -57,7 +57,8 @@ impl GatherLatch {
 
 /// The receiving ends of a [`PeerEventForwarder`].
 pub struct PeerEvents {
-    /// Remote tracks in arrival order. Each needs a task polling it
+    /// Remote tracks in arrival order (unbounded: one entry per negotiated
+    /// remote track, and a handler must never wait). Each needs a task polling it
     /// (`TrackRemote::poll`); an unpolled track drops packets once its queue is full.
     pub tracks: mpsc::UnboundedReceiver<Arc<dyn TrackRemote>>,
     /// The latest connection state.

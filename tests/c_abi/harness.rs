@@ -35,26 +35,104 @@ fn text(p: *const c_char) -> String {
 /// One recorded callback, with its arguments copied.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ev {
-    RoomState { room: String, reason: i32, code: i32 },
-    RoomStateUpdate { room: String, state: i32, code: i32 },
-    LoginResult { code: i32, room: String, seq: i32 },
-    LogoutResult { code: i32, room: String, seq: i32 },
-    Users { room: String, add: bool, users: Vec<String> },
-    OnlineCount { room: String, count: i32 },
-    Streams { room: String, add: bool, streams: Vec<(String, String)> },
-    StreamExtraInfo { room: String, streams: Vec<(String, String)> },
-    RoomExtraInfo { room: String, infos: Vec<(String, String, String)> },
-    TokenWillExpire { room: String, remain: i32 },
-    RoomExtraInfoResult { code: i32, room: String, key: String, seq: i32 },
-    Publisher { stream: String, state: i32, code: i32 },
-    StreamExtraInfoResult { code: i32, seq: i32 },
-    Player { stream: String, state: i32, code: i32 },
-    Broadcast { room: String, messages: Vec<(String, u64, String)> },
-    Barrage { room: String, messages: Vec<(String, String, String)> },
-    Command { room: String, from: String, command: String },
-    BroadcastResult { room: String, id: u64, code: i32, seq: i32 },
-    BarrageResult { room: String, id: String, code: i32, seq: i32 },
-    CommandResult { room: String, code: i32, seq: i32 },
+    RoomState {
+        room: String,
+        reason: i32,
+        code: i32,
+    },
+    RoomStateUpdate {
+        room: String,
+        state: i32,
+        code: i32,
+    },
+    LoginResult {
+        code: i32,
+        room: String,
+        seq: i32,
+    },
+    LogoutResult {
+        code: i32,
+        room: String,
+        seq: i32,
+    },
+    Users {
+        room: String,
+        add: bool,
+        users: Vec<String>,
+    },
+    OnlineCount {
+        room: String,
+        count: i32,
+    },
+    Streams {
+        room: String,
+        add: bool,
+        streams: Vec<(String, String)>,
+    },
+    StreamExtraInfo {
+        room: String,
+        streams: Vec<(String, String)>,
+    },
+    RoomExtraInfo {
+        room: String,
+        infos: Vec<(String, String, String)>,
+    },
+    TokenWillExpire {
+        room: String,
+        remain: i32,
+    },
+    RoomExtraInfoResult {
+        code: i32,
+        room: String,
+        key: String,
+        seq: i32,
+    },
+    Publisher {
+        stream: String,
+        state: i32,
+        code: i32,
+    },
+    StreamExtraInfoResult {
+        code: i32,
+        seq: i32,
+    },
+    Player {
+        stream: String,
+        state: i32,
+        code: i32,
+    },
+    Broadcast {
+        room: String,
+        messages: Vec<(String, u64, String)>,
+    },
+    Barrage {
+        room: String,
+        messages: Vec<(String, String, String)>,
+    },
+    Command {
+        room: String,
+        from: String,
+        command: String,
+    },
+    BroadcastResult {
+        room: String,
+        id: u64,
+        code: i32,
+        seq: i32,
+    },
+    BarrageResult {
+        room: String,
+        id: String,
+        code: i32,
+        seq: i32,
+    },
+    CommandResult {
+        room: String,
+        code: i32,
+        seq: i32,
+    },
+    /// First-frame and size callbacks, as "name args".
+    Media(String),
 }
 
 /// Code run inside a callback.
@@ -237,6 +315,34 @@ unsafe extern "C" fn on_command_result(room: *const c_char, code: i32, seq: i32,
     rec(ctx).push(Ev::CommandResult { room: text(room), code, seq });
 }
 
+unsafe extern "C" fn on_captured_video_first(channel: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("publisher_captured_video_first_frame {channel}")));
+}
+unsafe extern "C" fn on_captured_audio_first(ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media("publisher_captured_audio_first_frame".into()));
+}
+unsafe extern "C" fn on_send_video_first(channel: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("publisher_send_video_first_frame {channel}")));
+}
+unsafe extern "C" fn on_send_audio_first(channel: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("publisher_send_audio_first_frame {channel}")));
+}
+unsafe extern "C" fn on_publisher_size(w: i32, h: i32, channel: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("publisher_video_size_changed {w}x{h} {channel}")));
+}
+unsafe extern "C" fn on_recv_video_first(stream: *const c_char, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("player_recv_video_first_frame {}", text(stream))));
+}
+unsafe extern "C" fn on_recv_audio_first(stream: *const c_char, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("player_recv_audio_first_frame {}", text(stream))));
+}
+unsafe extern "C" fn on_render_video_first(stream: *const c_char, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("player_render_video_first_frame {}", text(stream))));
+}
+unsafe extern "C" fn on_player_size(stream: *const c_char, w: i32, h: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("player_video_size_changed {} {w}x{h}", text(stream))));
+}
+
 /// An embedded server.
 pub struct Server {
     ptr: *mut zego_local_server,
@@ -351,6 +457,15 @@ impl Client {
             zego_register_im_send_broadcast_message_result_callback(engine, Some(on_broadcast_result), ctx);
             zego_register_im_send_barrage_message_result_callback(engine, Some(on_barrage_result), ctx);
             zego_register_im_send_custom_command_result_callback(engine, Some(on_command_result), ctx);
+            zego_register_publisher_captured_video_first_frame_callback(engine, Some(on_captured_video_first), ctx);
+            zego_register_publisher_captured_audio_first_frame_callback(engine, Some(on_captured_audio_first), ctx);
+            zego_register_publisher_send_video_first_frame_callback(engine, Some(on_send_video_first), ctx);
+            zego_register_publisher_send_audio_first_frame_callback(engine, Some(on_send_audio_first), ctx);
+            zego_register_publisher_video_size_changed_callback(engine, Some(on_publisher_size), ctx);
+            zego_register_player_recv_video_first_frame_callback(engine, Some(on_recv_video_first), ctx);
+            zego_register_player_recv_audio_first_frame_callback(engine, Some(on_recv_audio_first), ctx);
+            zego_register_player_render_video_first_frame_callback(engine, Some(on_render_video_first), ctx);
+            zego_register_player_video_size_changed_callback(engine, Some(on_player_size), ctx);
         }
         Self { engine, rec, user_id: user_id.to_owned(), contexts: Mutex::new(Vec::new()) }
     }

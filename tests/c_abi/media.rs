@@ -18,7 +18,7 @@ use crate::harness::*;
 /// What a player's media callbacks saw.
 #[derive(Default)]
 pub struct MediaLog {
-    /// (stream, stamp index, width, height, first luma bytes of row 20)
+    /// (stream, stamp index, width, height, luma at the four quadrant centres)
     pub frames: Mutex<Vec<(String, Option<u32>, i32, i32, Vec<u8>)>>,
     pub pcm: Mutex<Vec<i16>>,
     changed: Condvar,
@@ -58,8 +58,12 @@ unsafe extern "C" fn on_frame(
     let log = &*(ctx as *const MediaLog);
     let y = std::slice::from_raw_parts(*data, *lengths as usize);
     let stamp = read_stamp(y, param.strides[0] as usize, param.width as u32, param.height as u32);
-    let row = (20 * param.strides[0]) as usize;
-    let sample = y[row..row + 16.min(param.width as usize)].to_vec();
+    // Luma at the centres of the four quadrants below the stamp rows.
+    let (w, h, stride) = (param.width as usize, param.height as usize, param.strides[0] as usize);
+    let sample = [(w / 4, h / 4 + 8), (3 * w / 4, h / 4 + 8), (w / 4, 3 * h / 4), (3 * w / 4, 3 * h / 4)]
+        .iter()
+        .map(|&(x, y_)| y[y_ * stride + x])
+        .collect();
     let stream = CStr::from_ptr(stream_id).to_string_lossy().into_owned();
     log.frames.lock().push((stream, stamp.map(|s| s.index), param.width, param.height, sample));
     log.changed.notify_all();
@@ -152,5 +156,151 @@ fn b_publishes_a_plays_frames_in_order_at_the_asked_size_and_the_tone() {
     assert!(log.wait_frames(before + 60, Duration::from_secs(10)));
     let last = log.frames.lock().last().map(|f| (f.2, f.3));
     assert_eq!(last, Some((320, 180)));
-    a.wait(|e| matches!(e, Ev::Streams { .. }));
+    a.wait(|e| matches!(e, Ev::Media(m) if m == "player_video_size_changed cam 320x180"));
+
+    // The media callbacks came in a sensible order.
+    let media: Vec<String> =
+        a.events().into_iter().filter_map(|e| if let Ev::Media(m) = e { Some(m) } else { None }).collect();
+    let pos = |name: &str| media.iter().position(|m| m == name).unwrap_or_else(|| panic!("{name} missing: {media:?}"));
+    assert!(pos("player_recv_video_first_frame cam") < pos("player_render_video_first_frame cam"));
+    assert!(pos("player_video_size_changed cam 640x360") < pos("player_video_size_changed cam 320x180"));
+    pos("player_recv_audio_first_frame cam");
+    let published: Vec<String> =
+        b.events().into_iter().filter_map(|e| if let Ev::Media(m) = e { Some(m) } else { None }).collect();
+    for name in [
+        "publisher_captured_video_first_frame 0",
+        "publisher_send_video_first_frame 0",
+        "publisher_captured_audio_first_frame",
+        "publisher_send_audio_first_frame 0",
+        "publisher_video_size_changed 640x360 0",
+        "publisher_video_size_changed 320x180 0",
+    ] {
+        assert!(published.iter().any(|m| m == name), "{name} missing: {published:?}");
+    }
+}
+
+/// A BGRA frame: red, green, blue and white quadrants, the stamp drawn in
+/// black and white cells (which convert to luma 16 and 235).
+fn bgra_frame(w: usize, h: usize, index: u32) -> Vec<u8> {
+    let mut px = vec![0u8; w * h * 4];
+    for y in 0..h {
+        for x in 0..w {
+            let (b, g, r) = match (x < w / 2, y < h / 2) {
+                (true, true) => (0, 0, 255),
+                (false, true) => (0, 255, 0),
+                (true, false) => (255, 0, 0),
+                (false, false) => (255, 255, 255),
+            };
+            let i = (y * w + x) * 4;
+            px[i..i + 4].copy_from_slice(&[b, g, r, 255]);
+        }
+    }
+    for (row, value) in [(0usize, index), (1, 0)] {
+        for bit in 0..32 {
+            let on = value >> (31 - bit) & 1 == 1;
+            for y in row * 8..row * 8 + 8 {
+                for x in bit * 8..bit * 8 + 8 {
+                    let v = if on { 255 } else { 0 };
+                    let i = (y * w + x) * 4;
+                    px[i..i + 4].copy_from_slice(&[v, v, v, 255]);
+                }
+            }
+        }
+    }
+    px
+}
+
+#[test]
+fn custom_capture_frames_arrive_intact() {
+    let server = Server::start();
+    let a = Client::new(&server, "customA");
+    let b = Client::new(&server, "customB");
+    a.login("custom");
+    b.login("custom");
+    assert_eq!(
+        zego_send_custom_video_capture_raw_data(
+            b.engine,
+            [0u8; 4].as_ptr(),
+            4,
+            zego_video_frame_param { format: 4, strides: [0; 4], width: 1, height: 1, rotation: 0 },
+            0,
+            0
+        ),
+        1011002,
+        "custom capture is off"
+    );
+    let config = zego_custom_video_capture_config { buffer_type: 1 };
+    assert_eq!(zego_enable_custom_video_capture(b.engine, true, &config, 0), 0);
+    assert_eq!(zego_set_video_config(b.engine, &video_config(640, 360, 30), 0), 0);
+    assert_eq!(b.publish("custom"), 0);
+    a.wait(|e| matches!(e, Ev::Streams { add: true, .. }));
+    let log = record_media(&a);
+    assert_eq!(a.play("custom"), 0);
+    let (w, h) = (640usize, 360usize);
+    let param = zego_video_frame_param {
+        format: 4,
+        strides: [w as i32 * 4, 0, 0, 0],
+        width: w as i32,
+        height: h as i32,
+        rotation: 0,
+    };
+    let short = [0u8; 16];
+    assert_eq!(
+        zego_send_custom_video_capture_raw_data(b.engine, short.as_ptr(), 16, param, 0, 0),
+        1000017,
+        "data shorter than the frame"
+    );
+    let bad_format = zego_video_frame_param { format: 99, ..param };
+    assert_eq!(zego_send_custom_video_capture_raw_data(b.engine, short.as_ptr(), 16, bad_format, 0, 0), 1011010);
+    let started = Instant::now();
+    let mut index = 0;
+    while !log.wait_frames(30, Duration::from_millis(1)) && started.elapsed() < Duration::from_secs(20) {
+        let frame = bgra_frame(w, h, index);
+        assert_eq!(
+            zego_send_custom_video_capture_raw_data(b.engine, frame.as_ptr(), frame.len() as u32, param, 0, 0),
+            0
+        );
+        index += 1;
+        std::thread::sleep(Duration::from_millis(33));
+    }
+    let frames = log.frames.lock().clone();
+    assert!(frames.len() >= 30, "{} frames", frames.len());
+    let stamps: Vec<u32> = frames.iter().filter_map(|f| f.1).collect();
+    assert!(stamps.windows(2).all(|p| p[1] > p[0]) && stamps.len() >= 28, "{stamps:?}");
+    // BT.601 limited range luma of red, green, blue and white.
+    let expected = [82i32, 145, 41, 235];
+    for f in frames.iter().skip(5) {
+        for (got, want) in f.4.iter().zip(expected) {
+            assert!((*got as i32 - want).abs() <= 12, "quadrant luma {:?} vs {expected:?}", f.4);
+        }
+    }
+}
+
+#[test]
+fn three_players_on_one_stream() {
+    let server = Server::start();
+    let b = Client::new(&server, "fanB");
+    b.login("fan");
+    assert_eq!(zego_set_video_config(b.engine, &video_config(320, 180, 30), 0), 0);
+    assert_eq!(b.publish("fan"), 0);
+    let players: Vec<(Client, Arc<MediaLog>)> = (0..3)
+        .map(|i| {
+            let p = Client::new(&server, &format!("fan{i}"));
+            p.login("fan");
+            let log = record_media(&p);
+            assert_eq!(p.play("fan"), 0);
+            (p, log)
+        })
+        .collect();
+    for (p, log) in &players {
+        assert!(log.wait_frames(45, Duration::from_secs(15)), "{}: {} frames", p.user_id, log.frames.lock().len());
+        let frames = stamped(log);
+        assert!(frames.windows(2).all(|w| w[1].0 > w[0].0), "{frames:?}");
+        assert!(frames.iter().all(|&(_, w, h)| (w, h) == (320, 180)));
+    }
+    // Unpublishing ends the stream for everyone.
+    assert_eq!(zego_stop_publishing_stream(b.engine, 0), 0);
+    for (p, _) in &players {
+        p.wait(|e| matches!(e, Ev::Streams { add: false, .. }));
+    }
 }

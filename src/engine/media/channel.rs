@@ -93,6 +93,7 @@ impl ChannelMedia {
             restart && c.camera.is_some()
         };
         if restart {
+            // Dropped after the lock is released (its thread calls back into this channel).
             let old = self.capture.lock().camera.take();
             drop(old);
             self.update_capture();
@@ -133,44 +134,50 @@ impl ChannelMedia {
 
     /// Starts or stops the virtual camera and microphone to match the state:
     /// video is captured while previewing or publishing, audio while publishing.
+    /// Devices are stopped (joined) after the lock is released: their
+    /// threads call back into this channel.
     fn update_capture(self: &Arc<Self>) {
-        let mut c = self.capture.lock();
-        let want_camera = (c.previewing || c.publishing) && c.camera_enabled && !c.custom_video;
-        if want_camera && c.camera.is_none() {
-            let me = Arc::downgrade(self);
-            let v = c.video;
-            match VirtualCamera::start(
-                v.capture_width as u32,
-                v.capture_height as u32,
-                v.fps as u32,
-                move |frame, _, _| {
-                    if let Some(me) = me.upgrade() {
-                        me.on_video_captured(frame);
-                    }
-                },
-            ) {
-                Ok(camera) => c.camera = Some(camera),
-                Err(e) => tracing::error!(channel = self.index, error = %e, "virtual camera did not start"),
+        let (old_camera, old_microphone) = {
+            let mut c = self.capture.lock();
+            let want_camera = (c.previewing || c.publishing) && c.camera_enabled && !c.custom_video;
+            // Only the main channel has the microphone, as in ZEGO's default.
+            let want_microphone = c.publishing && self.index == 0;
+            if want_camera && c.camera.is_none() {
+                c.camera = self.start_camera(c.video);
             }
-        } else if !want_camera {
-            c.camera = None;
-        }
-        // Only the main channel has the microphone, as in ZEGO's default.
-        let want_microphone = c.publishing && self.index == 0;
-        if want_microphone && c.microphone.is_none() {
-            let me = Arc::downgrade(self);
-            let tone = Tone::new(440.0, -12.0, crate::media::AUDIO_SAMPLE_RATE, c.audio.channel as usize);
-            match VirtualMicrophone::start(tone, move |pcm, _, _| {
-                if let Some(me) = me.upgrade() {
-                    me.on_audio_captured(pcm);
-                }
-            }) {
-                Ok(mic) => c.microphone = Some(mic),
-                Err(e) => tracing::error!(channel = self.index, error = %e, "virtual microphone did not start"),
+            if want_microphone && c.microphone.is_none() {
+                c.microphone = self.start_microphone(c.audio);
             }
-        } else if !want_microphone {
-            c.microphone = None;
-        }
+            let camera = if want_camera { None } else { c.camera.take() };
+            let microphone = if want_microphone { None } else { c.microphone.take() };
+            (camera, microphone)
+        };
+        drop(old_camera);
+        drop(old_microphone);
+    }
+
+    fn start_camera(self: &Arc<Self>, v: VideoConfig) -> Option<VirtualCamera> {
+        let me = Arc::downgrade(self);
+        let (w, h, fps) = (v.capture_width as u32, v.capture_height as u32, v.fps as u32);
+        VirtualCamera::start(w, h, fps, move |frame, _, _| {
+            if let Some(me) = me.upgrade() {
+                me.on_video_captured(frame);
+            }
+        })
+        .map_err(|e| tracing::error!(channel = self.index, error = %e, "virtual camera did not start"))
+        .ok()
+    }
+
+    fn start_microphone(self: &Arc<Self>, a: AudioConfig) -> Option<VirtualMicrophone> {
+        let me = Arc::downgrade(self);
+        let tone = Tone::new(440.0, -12.0, crate::media::AUDIO_SAMPLE_RATE, a.channel as usize);
+        VirtualMicrophone::start(tone, move |pcm, _, _| {
+            if let Some(me) = me.upgrade() {
+                me.on_audio_captured(pcm);
+            }
+        })
+        .map_err(|e| tracing::error!(channel = self.index, error = %e, "virtual microphone did not start"))
+        .ok()
     }
 
     /// A captured or host-sent frame: preview, then the encoder.

@@ -239,8 +239,11 @@ impl MediaHooks for MediaHub {
 
     fn room_ended(&self) {
         // Only when the room is really gone (a newer login may have replaced it).
+        // Teardown stops device threads: not on the runtime that calls this hook.
         if self.room.lock().is_none() {
-            self.end_room();
+            if let Some(me) = self.me.upgrade() {
+                std::thread::spawn(move || me.end_room());
+            }
         }
     }
 }

@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::playout::StreamAudio;
@@ -51,7 +50,6 @@ pub struct PlaySession {
     pub pc: Arc<dyn PeerConnection>,
     pub counters: Arc<ReceiveCounters>,
     stop: Arc<AtomicBool>,
-    video_thread: Option<JoinHandle<()>>,
 }
 
 impl PlaySession {
@@ -142,16 +140,15 @@ impl PlaySession {
         if let Err(e) = rtc::wait_connected(&mut peer_events.state, CONNECT_TIMEOUT).await {
             tracing::warn!(stream = %stream_id, error = %e, "play connection did not come up");
         }
-        Ok(Self { pc, counters, stop, video_thread: Some(video_thread) })
+        // The thread ends by itself once `stop` is set (never joined: drops may run on the runtime).
+        drop(video_thread);
+        Ok(Self { pc, counters, stop })
     }
 }
 
 impl Drop for PlaySession {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(handle) = self.video_thread.take() {
-            let _ = handle.join();
-        }
         let pc = self.pc.clone();
         crate::runtime::runtime().spawn(async move {
             let _ = pc.close().await;

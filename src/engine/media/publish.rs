@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -80,7 +79,6 @@ pub struct PublishSession {
     pub counters: Arc<SendCounters>,
     channel: Arc<ChannelMedia>,
     stop: Arc<AtomicBool>,
-    encoder: Option<JoinHandle<()>>,
 }
 
 impl PublishSession {
@@ -205,7 +203,9 @@ impl PublishSession {
                 }
             });
         }
-        Ok(Self { pc: pc.clone(), counters, channel, stop, encoder: Some(encoder) })
+        // The encoder ends by itself once `stop` is set (never joined: drops may run on the runtime).
+        drop(encoder);
+        Ok(Self { pc: pc.clone(), counters, channel, stop })
     }
 }
 
@@ -213,9 +213,6 @@ impl Drop for PublishSession {
     fn drop(&mut self) {
         self.channel.attach(None, None);
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(handle) = self.encoder.take() {
-            let _ = handle.join();
-        }
         let pc = self.pc.clone();
         crate::runtime::runtime().spawn(async move {
             let _ = pc.close().await;

@@ -2,6 +2,7 @@
 //! one outgoing track per kind, each with its own SSRC, fed from the route's
 //! current sources; keyframe requests of the player go up to the producer.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +24,11 @@ use super::{ConsumerId, SfuEvent, StreamKey};
 /// How long a consumer waits for its player to connect before forwarding
 /// gives up (ICE itself fails later and closes the consumer).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Video packets kept for a player that is still connecting: from the
+/// latest keyframe on, about 2 s of 720p. Beyond that the consumer waits for
+/// the next keyframe instead.
+const EARLY_PACKETS: usize = 512;
 
 /// While video waits for a keyframe, ask again this often.
 const KEY_FRAME_RETRY_INTERVAL: Duration = Duration::from_secs(1);
@@ -219,13 +225,85 @@ impl Forwarder {
         }
     }
 
+    /// Rewrites and sends one packet; false once the track is closed.
+    async fn send(
+        &self,
+        stream: &mut RtpStreamSend,
+        packet: RtpPacket,
+        source: &watch::Receiver<Option<Source>>,
+        last_request: &mut Option<Instant>,
+    ) -> bool {
+        match stream.rewrite(packet, Instant::now()) {
+            Ok(packet) => {
+                let bytes = packet.payload.len() as u64;
+                if self.track.write_rtp(packet).await.is_err() {
+                    return false;
+                }
+                self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
+                self.counters.bytes_out.fetch_add(bytes, Ordering::Relaxed);
+            }
+            Err(why) => {
+                self.counters.dropped_sync.fetch_add(1, Ordering::Relaxed);
+                let retry = last_request.is_none_or(|t| t.elapsed() >= KEY_FRAME_RETRY_INTERVAL);
+                if why == Dropped::AwaitingKeyFrame && retry {
+                    self.request_key_frame(source.borrow().as_ref());
+                    *last_request = Some(Instant::now());
+                }
+            }
+        }
+        true
+    }
+
+    /// Follows the route's source of this kind and forwards to the player.
+    ///
+    /// Until the player connects, video packets from the latest keyframe on
+    /// are kept (the keyframe asked for at subscription usually arrives
+    /// before the connection is up) and sent first once it is.
     async fn run(
         self,
         mut source: watch::Receiver<Option<Source>>,
         mut state: watch::Receiver<RTCPeerConnectionState>,
     ) {
         let (consumer, kind) = (self.consumer, self.kind);
-        if rtc::wait_connected(&mut state, CONNECT_TIMEOUT).await.is_err() {
+        // Only H.264 keyframes are recognised; other codecs are never held back.
+        let h264_video = kind == RtpCodecKind::Video && self.codec.mime_type.eq_ignore_ascii_case("video/H264");
+        let mut packets = None;
+        let mut last_request = None::<Instant>;
+        let mut early = VecDeque::new();
+        source.mark_changed();
+        let connected = {
+            let connecting = rtc::wait_connected(&mut state, CONNECT_TIMEOUT);
+            tokio::pin!(connecting);
+            loop {
+                tokio::select! {
+                    result = &mut connecting => break result.is_ok(),
+                    changed = source.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        let current = source.borrow_and_update().clone();
+                        packets = current.as_ref().map(|s| s.packets.subscribe());
+                        early.clear();
+                        // A new player gets a keyframe within a round trip.
+                        self.request_key_frame(current.as_ref());
+                        last_request = Some(Instant::now());
+                    }
+                    received = next_packet(&mut packets) => match received {
+                        Ok(packet) if h264_video => keep_from_key_frame(&mut early, packet),
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(missed)) => {
+                            self.counters.dropped_lag.fetch_add(missed, Ordering::Relaxed);
+                            early.clear();
+                        }
+                        Err(RecvError::Closed) => {
+                            packets = None;
+                            early.clear();
+                        }
+                    },
+                }
+            }
+        };
+        if !connected {
             return;
         }
         if !rtc::sender_negotiated(self.pc.as_ref(), self.sender.as_ref()).await {
@@ -239,14 +317,13 @@ impl Forwarder {
                 return;
             }
         };
-        tracing::debug!(%consumer, %kind, ssrc = self.ssrc, payload_type, "forwarding");
-        // Only H.264 keyframes are recognised; other codecs are never held back.
-        let needs_key_frames = kind == RtpCodecKind::Video && self.codec.mime_type.eq_ignore_ascii_case("video/H264");
-        let mut stream = RtpStreamSend::new(self.ssrc, payload_type, self.codec.clock_rate, needs_key_frames);
-        let mut packets = None;
-        let mut last_request = None::<Instant>;
-        // Handle the current source (if any) at once.
-        source.mark_changed();
+        tracing::debug!(%consumer, %kind, ssrc = self.ssrc, payload_type, early = early.len(), "forwarding");
+        let mut stream = RtpStreamSend::new(self.ssrc, payload_type, self.codec.clock_rate, h264_video);
+        for packet in early.drain(..) {
+            if !self.send(&mut stream, packet, &source, &mut last_request).await {
+                return;
+            }
+        }
         loop {
             tokio::select! {
                 changed = source.changed() => {
@@ -256,29 +333,15 @@ impl Forwarder {
                     let current = source.borrow_and_update().clone();
                     packets = current.as_ref().map(|s| s.packets.subscribe());
                     stream.source_switched();
-                    // A new player (or a new producer) gets a keyframe within a round trip.
                     self.request_key_frame(current.as_ref());
                     last_request = Some(Instant::now());
                 }
                 received = next_packet(&mut packets) => match received {
-                    Ok(packet) => match stream.rewrite(packet, Instant::now()) {
-                        Ok(packet) => {
-                            let bytes = packet.payload.len() as u64;
-                            if self.track.write_rtp(packet).await.is_err() {
-                                break;
-                            }
-                            self.counters.packets_out.fetch_add(1, Ordering::Relaxed);
-                            self.counters.bytes_out.fetch_add(bytes, Ordering::Relaxed);
+                    Ok(packet) => {
+                        if !self.send(&mut stream, packet, &source, &mut last_request).await {
+                            break;
                         }
-                        Err(why) => {
-                            self.counters.dropped_sync.fetch_add(1, Ordering::Relaxed);
-                            let retry = last_request.is_none_or(|t| t.elapsed() >= KEY_FRAME_RETRY_INTERVAL);
-                            if why == Dropped::AwaitingKeyFrame && retry {
-                                self.request_key_frame(source.borrow().as_ref());
-                                last_request = Some(Instant::now());
-                            }
-                        }
-                    },
+                    }
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(target: "rtp", %consumer, %kind, missed, "consumer lagged");
                         self.counters.dropped_lag.fetch_add(missed, Ordering::Relaxed);
@@ -292,6 +355,24 @@ impl Forwarder {
                     Err(RecvError::Closed) => packets = None,
                 },
             }
+        }
+    }
+}
+
+/// Keeps the packets from the start of the latest H.264 keyframe on, at
+/// most [`EARLY_PACKETS`] (then waits for the next keyframe).
+fn keep_from_key_frame(early: &mut VecDeque<RtpPacket>, packet: RtpPacket) {
+    // SPS, PPS and IDR slices of one keyframe share its timestamp: only
+    // the first of them starts it.
+    let same_frame = early.front().is_some_and(|first| first.header.timestamp == packet.header.timestamp);
+    if !same_frame && rtc::is_h264_keyframe_start(&packet.payload) {
+        early.clear();
+        early.push_back(packet);
+    } else if !early.is_empty() {
+        if early.len() >= EARLY_PACKETS {
+            early.clear();
+        } else {
+            early.push_back(packet);
         }
     }
 }
@@ -315,5 +396,34 @@ async fn relay_key_frame_requests(
             requests.request();
             counters.key_frame_requests.fetch_add(1, Ordering::Relaxed);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn packet(ts: u32, payload: &'static [u8]) -> RtpPacket {
+        let mut p = RtpPacket::default();
+        p.header.timestamp = ts;
+        p.payload = Bytes::from_static(payload);
+        p
+    }
+
+    #[test]
+    fn early_packets_start_at_the_first_packet_of_the_latest_keyframe() {
+        let mut early = VecDeque::new();
+        keep_from_key_frame(&mut early, packet(1, &[0x41, 0]));
+        assert!(early.is_empty());
+        // SPS+PPS (STAP-A), then the IDR's first fragment, then a delta frame.
+        keep_from_key_frame(&mut early, packet(2, &[0x78, 0, 1, 0x67]));
+        keep_from_key_frame(&mut early, packet(2, &[0x7c, 0x85, 0]));
+        keep_from_key_frame(&mut early, packet(3, &[0x41, 0]));
+        assert_eq!(early.len(), 3);
+        // The next keyframe starts over.
+        keep_from_key_frame(&mut early, packet(4, &[0x65, 0]));
+        assert_eq!(early.len(), 1);
     }
 }

@@ -43,7 +43,7 @@ use parking_lot::Mutex;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-use crate::rtc::{self, RtcError};
+use crate::rtc::{self, PeerConnection, RtcError};
 
 use super::registry::SessionId;
 use consumer::Consumer;
@@ -125,7 +125,30 @@ pub(crate) struct SfuStats {
     pub consumers: Vec<ConsumerStats>,
 }
 
-/// Where producers and consumers send their [`SfuEvent`]s.
+/// Closes a PeerConnection that is dropped before its producer or consumer
+/// is registered (a request task aborted at server stop, a panic): a
+/// PeerConnection dropped without `close` keeps its driver and socket.
+struct UnregisteredPeer(Option<Arc<dyn PeerConnection>>);
+
+impl UnregisteredPeer {
+    /// The router owns it now (or it was closed another way).
+    fn registered(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for UnregisteredPeer {
+    fn drop(&mut self) {
+        if let (Some(pc), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current()) {
+            runtime.spawn(async move {
+                let _ = pc.close().await;
+            });
+        }
+    }
+}
+
+/// Where producers and consumers send their [`SfuEvent`]s. Unbounded: each
+/// producer or consumer sends at most one event in its life.
 type Events = mpsc::UnboundedSender<SfuEvent>;
 
 /// The SFU of one server.
@@ -138,6 +161,8 @@ pub(crate) struct Sfu {
     /// Closes of removed producers and consumers still running.
     closing: Mutex<JoinSet<()>>,
     stopped: AtomicBool,
+    /// Held by [`Sfu::close`], so a second caller waits for the first.
+    closing_all: tokio::sync::Mutex<()>,
     last_id: AtomicU64,
 }
 
@@ -152,6 +177,7 @@ impl Sfu {
             events,
             closing: Mutex::new(JoinSet::new()),
             stopped: AtomicBool::new(false),
+            closing_all: tokio::sync::Mutex::new(()),
             last_id: AtomicU64::new(0),
         });
         tokio::spawn(handle_events(Arc::downgrade(&sfu), rx, shutdown));
@@ -186,11 +212,13 @@ impl Sfu {
         let id = ProducerId(self.next_id());
         let (forwarder, events) = rtc::peer_events(format!("{id} {key}"));
         let pc = rtc::new_peer(self.bind_ip, forwarder).await.map_err(SfuError::Setup)?;
+        let guard = UnregisteredPeer(Some(pc.clone()));
         let (feed, replaced) = self.router.lock().attach_producer(&key, session, id);
         self.dispose(replaced);
         let producer =
             Producer::start(id, key.clone(), pc.clone(), events.tracks, events.state, feed, self.events.clone());
         let registered = self.router.lock().set_producer(id, producer);
+        guard.registered();
         if let Err(producer) = registered {
             producer.close().await;
             return Err(SfuError::Superseded);
@@ -202,7 +230,8 @@ impl Sfu {
         match rtc::answer(pc.as_ref(), &events.gathering, offer).await {
             Ok(answer) => {
                 let ms = started.elapsed().as_secs_f64() * 1e3;
-                tracing::info!(producer = %id, stream = %key, negotiation_ms = format!("{ms:.1}"), "producer ready");
+                let negotiation_ms = format!("{ms:.1}");
+                tracing::info!(producer = %id, stream = %key, negotiation_ms, "producer ready");
                 Ok(answer)
             }
             Err(e) => {
@@ -229,6 +258,7 @@ impl Sfu {
         let id = ConsumerId(self.next_id());
         let (forwarder, events) = rtc::peer_events(format!("{id} {key}"));
         let pc = rtc::new_peer(self.bind_ip, forwarder).await.map_err(SfuError::Setup)?;
+        let guard = UnregisteredPeer(Some(pc.clone()));
         let (feed, replaced) = self.router.lock().attach_consumer(&key, publisher, session, id);
         self.dispose(replaced);
         let consumer =
@@ -237,11 +267,12 @@ impl Sfu {
                 Ok(consumer) => consumer,
                 Err(e) => {
                     self.remove_consumer(id);
-                    let _ = pc.close().await;
+                    // The guard closes the connection.
                     return Err(SfuError::Setup(e));
                 }
             };
         let registered = self.router.lock().set_consumer(id, consumer);
+        guard.registered();
         if let Err(consumer) = registered {
             consumer.close().await;
             return Err(SfuError::Superseded);
@@ -253,7 +284,8 @@ impl Sfu {
         match rtc::answer(pc.as_ref(), &events.gathering, offer).await {
             Ok(answer) => {
                 let ms = started.elapsed().as_secs_f64() * 1e3;
-                tracing::info!(consumer = %id, stream = %key, %session, negotiation_ms = format!("{ms:.1}"), "consumer ready");
+                let negotiation_ms = format!("{ms:.1}");
+                tracing::info!(consumer = %id, stream = %key, %session, negotiation_ms, "consumer ready");
                 Ok(answer)
             }
             Err(e) => {
@@ -284,6 +316,7 @@ impl Sfu {
     /// Closes every producer and consumer and waits for all closes (server
     /// stop). Later requests fail with [`SfuError::Stopped`].
     pub async fn close(&self) {
+        let _one_at_a_time = self.closing_all.lock().await;
         self.stopped.store(true, Ordering::Release);
         let removed = self.router.lock().clear();
         close_all(removed).await;

@@ -149,7 +149,8 @@ async fn attach(
         return;
     }
     let codec = track.codec(ssrc).await.unwrap_or_else(|| default_codec(kind));
-    tracing::debug!(producer = %id, %kind, ssrc, codec = %codec.mime_type, fmtp = %codec.sdp_fmtp_line, "publisher track");
+    let (mime, fmtp) = (&codec.mime_type, &codec.sdp_fmtp_line);
+    tracing::debug!(producer = %id, %kind, ssrc, %mime, %fmtp, "publisher track");
     let (packets, _) = broadcast::channel(rtp_stream_recv::FANOUT_CAPACITY);
     let key_frames = (kind == RtpCodecKind::Video).then(|| {
         let (requests, rx) = key_frame_requester::channel();
