@@ -83,7 +83,19 @@
     E(arg, im_recv_custom_command)                         \
     E(arg, im_send_broadcast_message_result)               \
     E(arg, im_send_barrage_message_result)                 \
-    E(arg, im_send_custom_command_result)
+    E(arg, im_send_custom_command_result)                  \
+    E(arg, publisher_captured_video_first_frame)           \
+    E(arg, publisher_captured_audio_first_frame)           \
+    E(arg, publisher_send_video_first_frame)               \
+    E(arg, publisher_send_audio_first_frame)               \
+    E(arg, publisher_video_size_changed)                   \
+    E(arg, player_recv_video_first_frame)                  \
+    E(arg, player_recv_audio_first_frame)                  \
+    E(arg, player_render_video_first_frame)                \
+    E(arg, player_video_size_changed)                      \
+    E(arg, custom_video_render_remote_frame_data)          \
+    E(arg, canvas_video_frame)                             \
+    E(arg, playback_audio_data)
 
 #define ZEGOEXP_C_REGISTER_FUNCTION(X, event) X(zego_register_##event##_callback)
 
@@ -107,6 +119,19 @@
     X(zego_set_video_config)                 \
     X(zego_get_video_config)                 \
     X(zego_set_audio_config)                 \
+    X(zego_get_audio_config)                 \
+    X(zego_mute_publish_stream_audio)        \
+    X(zego_mute_publish_stream_video)        \
+    X(zego_enable_camera)                    \
+    X(zego_mute_microphone)                  \
+    X(zego_mute_speaker)                     \
+    X(zego_mute_play_stream_audio)           \
+    X(zego_mute_play_stream_video)           \
+    X(zego_enable_custom_video_render)       \
+    X(zego_enable_custom_video_capture)      \
+    X(zego_send_custom_video_capture_raw_data) \
+    X(zego_start_audio_data_observer)        \
+    X(zego_stop_audio_data_observer)         \
     X(zego_start_playing_stream)             \
     X(zego_stop_playing_stream)              \
     X(zego_send_broadcast_message)           \
@@ -290,6 +315,14 @@ enum ZegoVideoFrameFormatSeries {
     ZEGO_VIDEO_FRAME_FORMAT_SERIES_YUV = 1
 };
 
+/* Bits of IZegoExpressEngine::startAudioDataObserver's mask. Only PLAYBACK is delivered here. */
+enum ZegoAudioDataCallbackBitMask {
+    ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_CAPTURED = 1 << 0,
+    ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_PLAYBACK = 1 << 1,
+    ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_MIXED = 1 << 2,
+    ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_PLAYER = 1 << 3
+};
+
 /*
  * The ZEGO error codes this library returns (ZEGO's names and values; a subset of ZEGO's
  * ZegoErrorCode). zego_get_error_message(code) gives a description of each.
@@ -329,6 +362,7 @@ enum ZegoErrorCode {
     ZEGO_ERROR_CODE_ROOM_ERROR_LOGIN_TIMEOUT = 1002031,
     ZEGO_ERROR_CODE_ROOM_ERROR_AUTHENTICATION_FAILED = 1002033,
     ZEGO_ERROR_CODE_ROOM_ERROR_EXCEED_MAXIMUM_MEMBER = 1002034,
+    ZEGO_ERROR_CODE_ROOM_ERROR_EXCEED_MAXIMUM_ROOM_COUNT = 1002035,
     ZEGO_ERROR_CODE_ROOM_KICKED_OUT = 1002050,
     ZEGO_ERROR_CODE_ROOM_CONNECT_TEMPORARY_BROKEN = 1002051,
     ZEGO_ERROR_CODE_ROOM_DISCONNECT = 1002052,
@@ -353,12 +387,16 @@ enum ZegoErrorCode {
     ZEGO_ERROR_CODE_PUBLISHER_ERROR_DISPATCH_AUTH_ERROR = 1003072,
     ZEGO_ERROR_CODE_PLAYER_PLAY_STREAM_NOT_EXIST = 1004002,
     ZEGO_ERROR_CODE_PLAYER_COUNT_EXCEED = 1004010,
+    ZEGO_ERROR_CODE_PLAYER_STREAM_WAS_NOT_PLAYED = 1004011,
     ZEGO_ERROR_CODE_PLAYER_ERROR_NETWORK_INTERRUPT = 1004020,
     ZEGO_ERROR_CODE_IM_CONTENT_NULL = 1009001,
     ZEGO_ERROR_CODE_IM_CONTENT_TOO_LONG = 1009002,
     ZEGO_ERROR_CODE_IM_SEND_FAILED = 1009010,
     ZEGO_ERROR_CODE_IM_USER_ID_EMPTY = 1009011,
-    ZEGO_ERROR_CODE_IM_USER_ID_TOO_LONG = 1009012
+    ZEGO_ERROR_CODE_IM_USER_ID_TOO_LONG = 1009012,
+    ZEGO_ERROR_CODE_CUSTOM_VIDEO_IO_NO_CUSTOM_VIDEO_CAPTURE = 1011002,
+    ZEGO_ERROR_CODE_CUSTOM_VIDEO_IO_NOT_SUPPORTED_FORMAT = 1011010,
+    ZEGO_ERROR_CODE_CUSTOM_VIDEO_IO_NOT_SUPPORTED_BUFFER_TYPE = 1011011
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -437,7 +475,8 @@ struct ZegoRoomExtraInfo {
 };
 
 struct ZegoCanvas {
-    /* Window handle; the library does not render into it yet (see zego_start_preview). */
+    /* Window handle. The library does not draw into windows yet: with a non-null view, the frames
+       meant for it go to IZegoCanvasVideoFrameHandler::onCanvasVideoFrame (zego-express addition). */
     void *view;
     ZegoViewMode viewMode;
     /* 0xRRGGBB. */
@@ -504,6 +543,48 @@ struct ZegoAudioConfig {
             break;
         }
     }
+};
+
+/* Custom video render (IZegoExpressEngine::enableCustomVideoRender). Only RAW_DATA buffers. */
+struct ZegoCustomVideoRenderConfig {
+    ZegoVideoBufferType bufferType;
+    /* YUV: I420 planes; RGB: one BGRA32 plane. */
+    ZegoVideoFrameFormatSeries frameFormatSeries;
+    /* Accepted; ignored (the library draws into no window). */
+    bool enableEngineRender;
+
+    /* zego-express addition (ZEGO leaves the fields uninitialised): RAW_DATA, RGB, false. */
+    ZegoCustomVideoRenderConfig()
+        : bufferType(ZEGO_VIDEO_BUFFER_TYPE_RAW_DATA), frameFormatSeries(ZEGO_VIDEO_FRAME_FORMAT_SERIES_RGB),
+          enableEngineRender(false) {}
+};
+
+/* Custom video capture (IZegoExpressEngine::enableCustomVideoCapture). Only RAW_DATA buffers. */
+struct ZegoCustomVideoCaptureConfig {
+    ZegoVideoBufferType bufferType;
+
+    /* zego-express addition (ZEGO leaves the field uninitialised): RAW_DATA. */
+    ZegoCustomVideoCaptureConfig() : bufferType(ZEGO_VIDEO_BUFFER_TYPE_RAW_DATA) {}
+};
+
+/* A raw video frame: `strides` in bytes per plane (I420: Y, U, V; packed formats: plane 0 only). */
+struct ZegoVideoFrameParam {
+    ZegoVideoFrameFormat format;
+    int strides[4];
+    int width;
+    int height;
+    /* Degrees clockwise (0 for every frame this library delivers). */
+    int rotation;
+
+    ZegoVideoFrameParam() : format(ZEGO_VIDEO_FRAME_FORMAT_UNKNOWN), strides(), width(0), height(0), rotation(0) {}
+};
+
+/* PCM format of audio data: interleaved signed 16-bit samples. */
+struct ZegoAudioFrameParam {
+    ZegoAudioSampleRate sampleRate;
+    ZegoAudioChannel channel;
+
+    ZegoAudioFrameParam() : sampleRate(ZEGO_AUDIO_SAMPLE_RATE_UNKNOWN), channel(ZEGO_AUDIO_CHANNEL_MONO) {}
 };
 
 struct ZegoBroadcastMessageInfo {

@@ -622,6 +622,111 @@ typedef void (*zego_on_playback_audio_data)(const uint8_t *data,
                                             struct zego_audio_frame_param param,
                                             void *user_context);
 
+/*
+ `ZegoPublishStreamQuality`, ZEGO's fields in ZEGO's order. Fields this
+ engine does not measure yet are 0.
+ */
+typedef struct zego_publish_stream_quality {
+  double video_capture_fps;
+  double video_encode_fps;
+  double video_send_fps;
+  double video_kbps;
+  double audio_capture_fps;
+  double audio_send_fps;
+  double audio_kbps;
+  /*
+   ms.
+   */
+  int32_t rtt;
+  /*
+   0.0 - 1.0.
+   */
+  double packet_lost_rate;
+  /*
+   `zego_stream_quality_level`.
+   */
+  int32_t level;
+  bool is_hardware_encode;
+  int32_t video_codec_id;
+  double total_send_bytes;
+  double audio_send_bytes;
+  double video_send_bytes;
+} zego_publish_stream_quality;
+
+/*
+ Quality of a published stream, every 3 s while publishing.
+ */
+typedef void (*zego_on_publisher_quality_update)(const char *stream_id,
+                                                 struct zego_publish_stream_quality quality,
+                                                 void *user_context);
+
+/*
+ `ZegoPlayStreamQuality`, ZEGO's fields in ZEGO's order. Fields this engine
+ does not measure yet are 0 (`mos` is -1: unknown).
+ */
+typedef struct zego_play_stream_quality {
+  double video_recv_fps;
+  double video_dejitter_fps;
+  double video_decode_fps;
+  double video_render_fps;
+  double video_kbps;
+  double video_break_rate;
+  double audio_recv_fps;
+  double audio_dejitter_fps;
+  double audio_decode_fps;
+  double audio_render_fps;
+  double audio_kbps;
+  double audio_break_rate;
+  double mos;
+  /*
+   ms.
+   */
+  int32_t rtt;
+  /*
+   0.0 - 1.0.
+   */
+  double packet_lost_rate;
+  int32_t peer_to_peer_delay;
+  double peer_to_peer_packet_lost_rate;
+  /*
+   `zego_stream_quality_level`.
+   */
+  int32_t level;
+  int32_t delay;
+  int32_t av_timestamp_diff;
+  bool is_hardware_decode;
+  int32_t video_codec_id;
+  double total_recv_bytes;
+  double audio_recv_bytes;
+  double video_recv_bytes;
+  uint32_t audio_cumulative_break_count;
+  uint32_t audio_cumulative_break_time;
+  double audio_cumulative_break_rate;
+  uint32_t audio_cumulative_decode_time;
+  uint32_t video_cumulative_break_count;
+  uint32_t video_cumulative_break_time;
+  double video_cumulative_break_rate;
+  uint32_t video_cumulative_decode_time;
+  int32_t mute_video;
+  int32_t mute_audio;
+} zego_play_stream_quality;
+
+/*
+ Quality of a played stream, every 3 s while playing.
+ */
+typedef void (*zego_on_player_quality_update)(const char *stream_id,
+                                              struct zego_play_stream_quality quality,
+                                              void *user_context);
+
+/*
+ Network quality every 2 s while in a room; `user_id` "" is the local user.
+ Levels are `zego_stream_quality_level` values (5 = unknown: nothing to measure).
+ */
+typedef void (*zego_on_network_quality)(const char *user_id,
+                                        int32_t upstream_quality,
+                                        int32_t downstream_quality,
+                                        void *user_context);
+
 typedef struct zego_room_config {
   /*
    0 = unlimited; applies when this login creates the room.
@@ -1119,6 +1224,27 @@ zego_error zego_register_canvas_video_frame_callback(struct zego_engine *engine,
 zego_error zego_register_playback_audio_data_callback(struct zego_engine *engine,
                                                       zego_on_playback_audio_data callback,
                                                       void *user_context);
+
+/*
+ Registers the `zego_on_publisher_quality_update` callback.
+ */
+zego_error zego_register_publisher_quality_update_callback(struct zego_engine *engine,
+                                                           zego_on_publisher_quality_update callback,
+                                                           void *user_context);
+
+/*
+ Registers the `zego_on_player_quality_update` callback.
+ */
+zego_error zego_register_player_quality_update_callback(struct zego_engine *engine,
+                                                        zego_on_player_quality_update callback,
+                                                        void *user_context);
+
+/*
+ Registers the `zego_on_network_quality` callback.
+ */
+zego_error zego_register_network_quality_callback(struct zego_engine *engine,
+                                                  zego_on_network_quality callback,
+                                                  void *user_context);
 
 /*
  Logs in to a room (single-room mode: one room per engine at a time).

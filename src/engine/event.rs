@@ -203,6 +203,20 @@ pub enum Event {
         frame: VideoFrameRef,
         view: usize,
     },
+    PublisherQualityUpdate {
+        stream_id: String,
+        quality: crate::engine::quality::PublishQuality,
+    },
+    PlayerQualityUpdate {
+        stream_id: String,
+        quality: crate::engine::quality::PlayQuality,
+    },
+    /// `user_id` "" is the local user.
+    NetworkQuality {
+        user_id: String,
+        upstream: i32,
+        downstream: i32,
+    },
     /// 20 ms of mixed playback audio for the audio data observer.
     PlaybackAudioData {
         pcm: Vec<i16>,

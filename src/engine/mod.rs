@@ -9,6 +9,7 @@ mod callback_thread;
 mod config;
 pub mod event;
 mod media;
+pub mod quality;
 
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::Arc;

@@ -220,6 +220,25 @@ pub type zego_on_playback_audio_data = Option<
     unsafe extern "C" fn(data: *const u8, data_length: u32, param: zego_audio_frame_param, user_context: *mut c_void),
 >;
 
+/// Quality of a published stream, every 3 s while publishing.
+pub type zego_on_publisher_quality_update = Option<
+    unsafe extern "C" fn(stream_id: *const c_char, quality: zego_publish_stream_quality, user_context: *mut c_void),
+>;
+/// Quality of a played stream, every 3 s while playing.
+pub type zego_on_player_quality_update = Option<
+    unsafe extern "C" fn(stream_id: *const c_char, quality: zego_play_stream_quality, user_context: *mut c_void),
+>;
+/// Network quality every 2 s while in a room; `user_id` "" is the local user.
+/// Levels are `zego_stream_quality_level` values (5 = unknown: nothing to measure).
+pub type zego_on_network_quality = Option<
+    unsafe extern "C" fn(
+        user_id: *const c_char,
+        upstream_quality: i32,
+        downstream_quality: i32,
+        user_context: *mut c_void,
+    ),
+>;
+
 /// A function pointer and the context it is called with.
 #[derive(Clone, Copy)]
 pub struct Slot<F> {
@@ -291,6 +310,9 @@ callback_table! {
     custom_video_render_remote_frame_data: zego_on_custom_video_render_remote_frame_data,
     canvas_video_frame: zego_on_canvas_video_frame,
     playback_audio_data: zego_on_playback_audio_data,
+    publisher_quality_update: zego_on_publisher_quality_update,
+    player_quality_update: zego_on_player_quality_update,
+    network_quality: zego_on_network_quality,
 }
 
 // SAFETY: the host hands each context over to be used on the engine's
@@ -487,6 +509,55 @@ fn dispatch(t: &RefCell<CallbackTable>, event: Event) {
             deliver_to_canvas(t, &frame.0, view);
         }
         Event::CapturedVideoFrame { frame, view, .. } => deliver_to_canvas(t, &frame.0, view),
+        Event::PublisherQualityUpdate { stream_id, quality: q } => {
+            let c = zego_publish_stream_quality {
+                video_capture_fps: q.video_capture_fps,
+                video_encode_fps: q.video_encode_fps,
+                video_send_fps: q.video_send_fps,
+                video_kbps: q.video_kbps,
+                audio_capture_fps: q.audio_capture_fps,
+                audio_send_fps: q.audio_send_fps,
+                audio_kbps: q.audio_kbps,
+                rtt: q.rtt_ms,
+                packet_lost_rate: q.packet_lost_rate,
+                level: q.level,
+                total_send_bytes: q.total_send_bytes,
+                audio_send_bytes: q.audio_send_bytes,
+                video_send_bytes: q.video_send_bytes,
+                ..Default::default()
+            };
+            call!(t, publisher_quality_update(a.s(&stream_id), c))
+        }
+        Event::PlayerQualityUpdate { stream_id, quality: q } => {
+            let c = zego_play_stream_quality {
+                video_recv_fps: q.video_recv_fps,
+                video_dejitter_fps: q.video_recv_fps,
+                video_decode_fps: q.video_decode_fps,
+                video_render_fps: q.video_render_fps,
+                video_kbps: q.video_kbps,
+                audio_recv_fps: q.audio_recv_fps,
+                audio_dejitter_fps: q.audio_recv_fps,
+                audio_decode_fps: q.audio_recv_fps,
+                audio_render_fps: q.audio_recv_fps,
+                audio_kbps: q.audio_kbps,
+                audio_break_rate: q.audio_break_rate,
+                mos: -1.0,
+                rtt: q.rtt_ms,
+                packet_lost_rate: q.packet_lost_rate,
+                level: q.level,
+                total_recv_bytes: q.total_recv_bytes,
+                audio_recv_bytes: q.audio_recv_bytes,
+                video_recv_bytes: q.video_recv_bytes,
+                audio_cumulative_break_count: q.audio_cumulative_break_count,
+                mute_video: q.mute_video,
+                mute_audio: q.mute_audio,
+                ..Default::default()
+            };
+            call!(t, player_quality_update(a.s(&stream_id), c))
+        }
+        Event::NetworkQuality { user_id, upstream, downstream } => {
+            call!(t, network_quality(a.s(&user_id), upstream, downstream))
+        }
         Event::PlaybackAudioData { pcm, sample_rate, channels } => {
             let param = zego_audio_frame_param { sample_rate, channel: channels };
             let bytes = pcm.len() * 2;

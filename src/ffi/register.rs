@@ -331,3 +331,33 @@ pub extern "C" fn zego_register_playback_audio_data_callback(
 ) -> zego_error {
     register(engine, |t| &mut t.playback_audio_data, callback, user_context)
 }
+
+/// Registers the `zego_on_publisher_quality_update` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_publisher_quality_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_publisher_quality_update,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.publisher_quality_update, callback, user_context)
+}
+
+/// Registers the `zego_on_player_quality_update` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_player_quality_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_player_quality_update,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.player_quality_update, callback, user_context)
+}
+
+/// Registers the `zego_on_network_quality` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_network_quality_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_network_quality,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.network_quality, callback, user_context)
+}

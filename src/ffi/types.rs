@@ -138,3 +138,73 @@ pub struct zego_room_extra_info {
     /// UNIX milliseconds.
     pub update_time: u64,
 }
+
+/// `ZegoPublishStreamQuality`, ZEGO's fields in ZEGO's order. Fields this
+/// engine does not measure yet are 0.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct zego_publish_stream_quality {
+    pub video_capture_fps: f64,
+    pub video_encode_fps: f64,
+    pub video_send_fps: f64,
+    pub video_kbps: f64,
+    pub audio_capture_fps: f64,
+    pub audio_send_fps: f64,
+    pub audio_kbps: f64,
+    /// ms.
+    pub rtt: i32,
+    /// 0.0 - 1.0.
+    pub packet_lost_rate: f64,
+    /// `zego_stream_quality_level`.
+    pub level: i32,
+    pub is_hardware_encode: bool,
+    pub video_codec_id: i32,
+    pub total_send_bytes: f64,
+    pub audio_send_bytes: f64,
+    pub video_send_bytes: f64,
+}
+
+/// `ZegoPlayStreamQuality`, ZEGO's fields in ZEGO's order. Fields this engine
+/// does not measure yet are 0 (`mos` is -1: unknown).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct zego_play_stream_quality {
+    pub video_recv_fps: f64,
+    pub video_dejitter_fps: f64,
+    pub video_decode_fps: f64,
+    pub video_render_fps: f64,
+    pub video_kbps: f64,
+    pub video_break_rate: f64,
+    pub audio_recv_fps: f64,
+    pub audio_dejitter_fps: f64,
+    pub audio_decode_fps: f64,
+    pub audio_render_fps: f64,
+    pub audio_kbps: f64,
+    pub audio_break_rate: f64,
+    pub mos: f64,
+    /// ms.
+    pub rtt: i32,
+    /// 0.0 - 1.0.
+    pub packet_lost_rate: f64,
+    pub peer_to_peer_delay: i32,
+    pub peer_to_peer_packet_lost_rate: f64,
+    /// `zego_stream_quality_level`.
+    pub level: i32,
+    pub delay: i32,
+    pub av_timestamp_diff: i32,
+    pub is_hardware_decode: bool,
+    pub video_codec_id: i32,
+    pub total_recv_bytes: f64,
+    pub audio_recv_bytes: f64,
+    pub video_recv_bytes: f64,
+    pub audio_cumulative_break_count: u32,
+    pub audio_cumulative_break_time: u32,
+    pub audio_cumulative_break_rate: f64,
+    pub audio_cumulative_decode_time: u32,
+    pub video_cumulative_break_count: u32,
+    pub video_cumulative_break_time: u32,
+    pub video_cumulative_break_rate: f64,
+    pub video_cumulative_decode_time: u32,
+    pub mute_video: i32,
+    pub mute_audio: i32,
+}

@@ -133,6 +133,27 @@ pub enum Ev {
     },
     /// First-frame and size callbacks, as "name args".
     Media(String),
+    PublishQuality {
+        stream: String,
+        capture_fps: f64,
+        send_fps: f64,
+        video_kbps: f64,
+        audio_kbps: f64,
+        level: i32,
+    },
+    PlayQuality {
+        stream: String,
+        recv_fps: f64,
+        render_fps: f64,
+        video_kbps: f64,
+        audio_kbps: f64,
+        level: i32,
+    },
+    Network {
+        user: String,
+        up: i32,
+        down: i32,
+    },
 }
 
 /// Code run inside a callback.
@@ -343,6 +364,30 @@ unsafe extern "C" fn on_player_size(stream: *const c_char, w: i32, h: i32, ctx: 
     rec(ctx).push(Ev::Media(format!("player_video_size_changed {} {w}x{h}", text(stream))));
 }
 
+unsafe extern "C" fn on_publish_quality(stream: *const c_char, q: zego_publish_stream_quality, ctx: *mut c_void) {
+    rec(ctx).push(Ev::PublishQuality {
+        stream: text(stream),
+        capture_fps: q.video_capture_fps,
+        send_fps: q.video_send_fps,
+        video_kbps: q.video_kbps,
+        audio_kbps: q.audio_kbps,
+        level: q.level,
+    });
+}
+unsafe extern "C" fn on_play_quality(stream: *const c_char, q: zego_play_stream_quality, ctx: *mut c_void) {
+    rec(ctx).push(Ev::PlayQuality {
+        stream: text(stream),
+        recv_fps: q.video_recv_fps,
+        render_fps: q.video_render_fps,
+        video_kbps: q.video_kbps,
+        audio_kbps: q.audio_kbps,
+        level: q.level,
+    });
+}
+unsafe extern "C" fn on_network_quality(user: *const c_char, up: i32, down: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Network { user: text(user), up, down });
+}
+
 /// An embedded server.
 pub struct Server {
     ptr: *mut zego_local_server,
@@ -466,6 +511,9 @@ impl Client {
             zego_register_player_recv_audio_first_frame_callback(engine, Some(on_recv_audio_first), ctx);
             zego_register_player_render_video_first_frame_callback(engine, Some(on_render_video_first), ctx);
             zego_register_player_video_size_changed_callback(engine, Some(on_player_size), ctx);
+            zego_register_publisher_quality_update_callback(engine, Some(on_publish_quality), ctx);
+            zego_register_player_quality_update_callback(engine, Some(on_play_quality), ctx);
+            zego_register_network_quality_callback(engine, Some(on_network_quality), ctx);
         }
         Self { engine, rec, user_id: user_id.to_owned(), contexts: Mutex::new(Vec::new()) }
     }

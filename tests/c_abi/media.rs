@@ -158,6 +158,27 @@ fn b_publishes_a_plays_frames_in_order_at_the_asked_size_and_the_tone() {
     assert_eq!(last, Some((320, 180)));
     a.wait(|e| matches!(e, Ev::Media(m) if m == "player_video_size_changed cam 320x180"));
 
+    // Quality reports measure what flows: 30 fps of video and the audio, on a loopback link.
+    // The second report of each covers a window of steady streaming.
+    a.wait_count(2, |e| matches!(e, Ev::PlayQuality { .. }));
+    b.wait_count(2, |e| matches!(e, Ev::PublishQuality { .. }));
+    let Some(Ev::PlayQuality { recv_fps, render_fps, video_kbps, level, .. }) =
+        a.events().into_iter().filter(|e| matches!(e, Ev::PlayQuality { .. })).nth(1)
+    else {
+        unreachable!()
+    };
+    assert!((20.0..=40.0).contains(&recv_fps) && render_fps > 15.0, "play fps {recv_fps}/{render_fps}");
+    assert!(video_kbps > 20.0 && level == 0, "play kbps {video_kbps} level {level}");
+    let Some(Ev::PublishQuality { capture_fps, send_fps, audio_kbps, .. }) =
+        b.events().into_iter().filter(|e| matches!(e, Ev::PublishQuality { .. })).nth(1)
+    else {
+        unreachable!()
+    };
+    assert!((20.0..=40.0).contains(&capture_fps) && send_fps > 15.0, "publish fps {capture_fps}/{send_fps}");
+    assert!(audio_kbps > 5.0, "publish audio kbps {audio_kbps}");
+    a.wait(|e| matches!(e, Ev::Network { user, down: 0, .. } if user.is_empty()));
+    b.wait(|e| matches!(e, Ev::Network { user, up: 0, .. } if user.is_empty()));
+
     // The media callbacks came in a sensible order.
     let media: Vec<String> =
         a.events().into_iter().filter_map(|e| if let Ev::Media(m) = e { Some(m) } else { None }).collect();

@@ -2,7 +2,7 @@
 //! microphone, or frames the host sends) and the hand-off of captured media
 //! to the publish pipeline.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::sync::Arc;
 
@@ -47,6 +47,9 @@ pub struct ChannelMedia {
     microphone_muted: Arc<AtomicBool>,
     first_video_captured: AtomicBool,
     first_audio_captured: AtomicBool,
+    /// Frames and 20 ms audio frames captured, for quality reports.
+    pub captured_video: AtomicU64,
+    pub captured_audio: AtomicU64,
 }
 
 impl ChannelMedia {
@@ -72,6 +75,8 @@ impl ChannelMedia {
             microphone_muted,
             first_video_captured: AtomicBool::new(false),
             first_audio_captured: AtomicBool::new(false),
+            captured_video: AtomicU64::new(0),
+            captured_audio: AtomicU64::new(0),
         })
     }
 
@@ -182,6 +187,7 @@ impl ChannelMedia {
 
     /// A captured or host-sent frame: preview, then the encoder.
     pub fn on_video_captured(&self, frame: VideoFrame) {
+        self.captured_video.fetch_add(1, Ordering::Relaxed);
         if !self.first_video_captured.swap(true, Ordering::AcqRel) {
             self.events.send(Event::PublisherCapturedVideoFirstFrame { channel: self.index });
         }
@@ -203,6 +209,7 @@ impl ChannelMedia {
     }
 
     fn on_audio_captured(&self, mut pcm: Vec<i16>) {
+        self.captured_audio.fetch_add(1, Ordering::Relaxed);
         if !self.first_audio_captured.swap(true, Ordering::AcqRel) {
             self.events.send(Event::PublisherCapturedAudioFirstFrame);
         }

@@ -11,6 +11,7 @@ mod channel;
 mod play;
 mod playout;
 mod publish;
+mod report;
 mod signal;
 
 use std::collections::HashMap;
@@ -63,7 +64,7 @@ impl MediaHub {
         let microphone_muted = Arc::new(AtomicBool::new(false));
         let channels =
             (0..channel_count).map(|i| ChannelMedia::new(i, events.clone(), microphone_muted.clone())).collect();
-        Arc::new_cyclic(|me| Self {
+        let hub = Arc::new_cyclic(|me| Self {
             me: me.clone(),
             signaler: Signaler::new(room.clone()),
             room,
@@ -74,7 +75,9 @@ impl MediaHub {
             playing: Mutex::new(HashMap::new()),
             microphone_muted,
             generation: AtomicU64::new(1),
-        })
+        });
+        crate::runtime::runtime().spawn(report::run(Arc::downgrade(&hub)));
+        hub
     }
 
     fn next_generation(&self) -> u64 {

@@ -39,6 +39,7 @@ pub struct ReceiveCounters {
     pub video_packets: AtomicU64,
     pub video_bytes: AtomicU64,
     pub frames_decoded: AtomicU64,
+    pub frames_rendered: AtomicU64,
     pub decode_errors: AtomicU64,
     pub packets_lost: AtomicU64,
     pub audio_packets: AtomicU64,
@@ -266,6 +267,7 @@ impl VideoWorker {
                         if self.controls.mute_video.load(Ordering::Relaxed) {
                             continue;
                         }
+                        self.counters.frames_rendered.fetch_add(1, Ordering::Relaxed);
                         if !std::mem::replace(&mut rendered, true) {
                             self.events.send(Event::PlayerRenderVideoFirstFrame { stream_id: self.stream_id.clone() });
                         }
