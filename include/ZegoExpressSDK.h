@@ -26,6 +26,13 @@
  *  - ZegoEngineConfig::logConfig is accepted and ignored. ZegoRoomConfig::capabilityNegotiationTypes
  *    and ZegoCanvas::alphaBlend are accepted and ignored.
  *  - ZegoLocalServer: an in-process zego-server (the "cloud" for tests and demos).
+ *  - The library draws into no window: frames meant for a ZegoCanvas with a non-null view go to
+ *    IZegoCanvasVideoFrameHandler::onCanvasVideoFrame (setCanvasVideoFrameHandler, an addition).
+ *    Custom video render delivers remote frames only (onRemoteVideoFrameRawData); the audio data
+ *    observer delivers playback audio only (onPlaybackAudioData, 48 kHz mono); custom video
+ *    capture has no IZegoCustomVideoCaptureHandler (frames are accepted once it is enabled).
+ *  - Media handlers (custom render, audio data, canvas frames) run on the engine's callback thread
+ *    too; their buffers are valid only during the call.
  *  - Error codes are ZEGO's; ZegoErrorCode lists those this library returns, and
  *    zego_get_error_message(code) describes any of them.
  *
@@ -653,9 +660,27 @@ class IZegoEventHandler {
 
     virtual void onPublisherStateUpdate(const std::string & /*streamID*/, ZegoPublisherState /*state*/,
                                         int /*errorCode*/, const std::string & /*extendedData*/) {}
+    /* The first captured audio frame after startPreview / startPublishingStream. */
+    virtual void onPublisherCapturedAudioFirstFrame() {}
+    /* The first captured video frame of `channel`. */
+    virtual void onPublisherCapturedVideoFirstFrame(ZegoPublishChannel /*channel*/) {}
+    /* The first audio frame of `channel` sent to the server. */
+    virtual void onPublisherSendAudioFirstFrame(ZegoPublishChannel /*channel*/) {}
+    /* The first video frame of `channel` sent to the server. */
+    virtual void onPublisherSendVideoFirstFrame(ZegoPublishChannel /*channel*/) {}
+    /* The size of the captured video of `channel` (first frame and every change). */
+    virtual void onPublisherVideoSizeChanged(int /*width*/, int /*height*/, ZegoPublishChannel /*channel*/) {}
 
     virtual void onPlayerStateUpdate(const std::string & /*streamID*/, ZegoPlayerState /*state*/,
                                      int /*errorCode*/, const std::string & /*extendedData*/) {}
+    /* The first audio frame of a played stream arrived. */
+    virtual void onPlayerRecvAudioFirstFrame(const std::string & /*streamID*/) {}
+    /* The first video frame of a played stream arrived. */
+    virtual void onPlayerRecvVideoFirstFrame(const std::string & /*streamID*/) {}
+    /* The first video frame of a played stream was decoded and handed to its renderer. */
+    virtual void onPlayerRenderVideoFirstFrame(const std::string & /*streamID*/) {}
+    /* The size of a played stream's video (first frame and every change). */
+    virtual void onPlayerVideoSizeChanged(const std::string & /*streamID*/, int /*width*/, int /*height*/) {}
 
     virtual void onIMRecvBroadcastMessage(const std::string & /*roomID*/,
                                           std::vector<ZegoBroadcastMessageInfo> /*messageList*/) {}
@@ -663,6 +688,50 @@ class IZegoEventHandler {
                                         std::vector<ZegoBarrageMessageInfo> /*messageList*/) {}
     virtual void onIMRecvCustomCommand(const std::string & /*roomID*/, ZegoUser /*fromUser*/,
                                        const std::string & /*command*/) {}
+};
+
+// ---------------------------------------------------------------------------------------------
+// Media data handlers. Each runs on the engine's callback thread; the buffers are valid only
+// during the call (copy what you keep). A slow handler makes the library drop frames, never
+// state events.
+// ---------------------------------------------------------------------------------------------
+
+/* Custom video render (IZegoExpressEngine::setCustomVideoRenderHandler), after enableCustomVideoRender. */
+class IZegoCustomVideoRenderHandler {
+  public:
+    virtual ~IZegoCustomVideoRenderHandler() {}
+
+    /*
+     * A decoded frame of a played stream. YUV series: `data[0..2]` are the I420 Y, U and V planes
+     * (`dataLength[i]` bytes, `param.strides[i]` bytes per row); RGB series: `data[0]` is one BGRA32
+     * plane. The planes are the library's: read them, do not write.
+     */
+    virtual void onRemoteVideoFrameRawData(unsigned char ** /*data*/, unsigned int * /*dataLength*/,
+                                           ZegoVideoFrameParam /*param*/, const std::string & /*streamID*/) {}
+};
+
+/* Audio data (IZegoExpressEngine::setAudioDataHandler), after startAudioDataObserver. */
+class IZegoAudioDataHandler {
+  public:
+    virtual ~IZegoAudioDataHandler() {}
+
+    /* 20 ms of the mixed audio of every played stream (what the speaker plays), 16-bit PCM. */
+    virtual void onPlaybackAudioData(const unsigned char * /*data*/, unsigned int /*dataLength*/,
+                                     ZegoAudioFrameParam /*param*/) {}
+};
+
+/*
+ * zego-express addition (IZegoExpressEngine::setCanvasVideoFrameHandler): the library does not
+ * draw into windows yet, so every frame meant for a ZegoCanvas with a non-null view comes back here
+ * with that view: the captured frames of startPreview(&canvas) and the decoded frames of
+ * startPlayingStream(streamID, &canvas). Always I420 (planes as in onRemoteVideoFrameRawData).
+ */
+class IZegoCanvasVideoFrameHandler {
+  public:
+    virtual ~IZegoCanvasVideoFrameHandler() {}
+
+    virtual void onCanvasVideoFrame(ZegoView /*view*/, unsigned char ** /*data*/, unsigned int * /*dataLength*/,
+                                    ZegoVideoFrameParam /*param*/) {}
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -700,10 +769,54 @@ class IZegoExpressEngine {
     virtual void setVideoConfig(ZegoVideoConfig config, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
     virtual ZegoVideoConfig getVideoConfig(ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
     virtual void setAudioConfig(ZegoAudioConfig config, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+    virtual ZegoAudioConfig getAudioConfig(ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+    /* Stops (or resumes) sending the stream's audio / video; capture goes on. */
+    virtual void mutePublishStreamAudio(bool mute, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+    virtual void mutePublishStreamVideo(bool mute, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
 
+    /* `canvas` null: no canvas frames (custom render still gets them). */
     virtual void startPlayingStream(const std::string &streamID, ZegoCanvas *canvas) = 0;
     virtual void startPlayingStream(const std::string &streamID) = 0;
     virtual void stopPlayingStream(const std::string &streamID) = 0;
+    /* onDebugError(1004011) when the stream is not played. */
+    virtual void mutePlayStreamAudio(const std::string &streamID, bool mute) = 0;
+    virtual void mutePlayStreamVideo(const std::string &streamID, bool mute) = 0;
+
+    /* The microphone keeps capturing, but sends silence. */
+    virtual void muteMicrophone(bool mute) = 0;
+    /* Played streams are mixed to silence (onPlaybackAudioData then gets silence too). */
+    virtual void muteSpeaker(bool mute) = 0;
+    /* Off: no video is captured on `channel`. */
+    virtual void enableCamera(bool enable, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+
+    /* `config` null = RAW_DATA, RGB series. Other buffer types: onDebugError(1011011). */
+    virtual void enableCustomVideoRender(bool enable, ZegoCustomVideoRenderConfig *config) = 0;
+    virtual void setCustomVideoRenderHandler(std::shared_ptr<IZegoCustomVideoRenderHandler> handler) = 0;
+    /*
+     * Replaces the camera of `channel` with frames sent by sendCustomVideoCaptureRawData (`config`
+     * null = RAW_DATA). There is no IZegoCustomVideoCaptureHandler: frames are taken as soon as
+     * this is enabled (and reach the server while the channel publishes).
+     */
+    virtual void enableCustomVideoCapture(bool enable, ZegoCustomVideoCaptureConfig *config,
+                                          ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+    /*
+     * One frame: I420, NV12, NV21, BGRA32, RGBA32, ARGB32 or ABGR32 (`params.strides` 0 = packed),
+     * copied before the call returns. onDebugError: 1011002 custom capture off, 1011010 format.
+     */
+    virtual void sendCustomVideoCaptureRawData(const unsigned char *data, unsigned int dataLength,
+                                               ZegoVideoFrameParam params, unsigned long long referenceTimeMillisecond,
+                                               ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+
+    /*
+     * `observerBitMask` must contain ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_PLAYBACK (the only data
+     * delivered); `param` 48 kHz mono or UNKNOWN (= the same). Else onDebugError(1000017).
+     */
+    virtual void startAudioDataObserver(unsigned int observerBitMask, ZegoAudioFrameParam param) = 0;
+    virtual void stopAudioDataObserver() = 0;
+    virtual void setAudioDataHandler(std::shared_ptr<IZegoAudioDataHandler> handler) = 0;
+
+    /* zego-express addition: where the frames of canvases with a view go (nullptr = nowhere). */
+    virtual void setCanvasVideoFrameHandler(std::shared_ptr<IZegoCanvasVideoFrameHandler> handler) = 0;
 
     virtual void sendBroadcastMessage(const std::string &roomID, const std::string &message,
                                       ZegoIMSendBroadcastMessageCallback callback) = 0;
@@ -841,6 +954,43 @@ inline zego_canvas toCCanvas(const ZegoCanvas &canvas) {
     return c;
 }
 
+inline zego_video_frame_param toCFrameParam(const ZegoVideoFrameParam &param) {
+    zego_video_frame_param c = zego_video_frame_param();
+    c.format = static_cast<int32_t>(param.format);
+    for (int i = 0; i < 4; ++i) {
+        c.strides[i] = param.strides[i];
+    }
+    c.width = param.width;
+    c.height = param.height;
+    c.rotation = param.rotation;
+    return c;
+}
+
+inline ZegoVideoFrameParam toFrameParam(const zego_video_frame_param &c) {
+    ZegoVideoFrameParam param;
+    param.format = static_cast<ZegoVideoFrameFormat>(c.format);
+    for (int i = 0; i < 4; ++i) {
+        param.strides[i] = c.strides[i];
+    }
+    param.width = c.width;
+    param.height = c.height;
+    param.rotation = c.rotation;
+    return param;
+}
+
+/* A frame's plane pointers and lengths in the C++ types (copied: 4 entries, as the C ABI gives). */
+struct FramePlanes {
+    unsigned char *data[4];
+    unsigned int dataLength[4];
+
+    FramePlanes(uint8_t **cData, const uint32_t *cLength) {
+        for (int i = 0; i < 4; ++i) {
+            data[i] = cData ? cData[i] : nullptr;
+            dataLength[i] = cLength ? cLength[i] : 0;
+        }
+    }
+};
+
 /* Text for onDebugError. */
 inline std::string errorInfo(int errorCode) {
     const char *message = ZEGOEXP_C(zego_get_error_message)(errorCode);
@@ -925,6 +1075,12 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
     std::shared_ptr<IZegoEventHandler> handler() {
         std::lock_guard<std::mutex> lock(handlerMutex_);
         return handler_;
+    }
+
+    /* A copy of one of the handlers, taken under handlerMutex_ (user code runs without it). */
+    template <typename H> std::shared_ptr<H> load(const std::shared_ptr<H> &slot) {
+        std::lock_guard<std::mutex> lock(handlerMutex_);
+        return slot;
     }
 
     // --- IZegoExpressEngine ---
@@ -1060,6 +1216,26 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
         check(ZEGOEXP_C(zego_set_audio_config)(engine_, &c, channel), "setAudioConfig");
     }
 
+    /* On error: onDebugError, and the STANDARD_QUALITY defaults are returned. */
+    ZegoAudioConfig getAudioConfig(ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        ZegoAudioConfig config;
+        zego_audio_config c = zego_audio_config();
+        if (check(ZEGOEXP_C(zego_get_audio_config)(engine_, channel, &c), "getAudioConfig")) {
+            config.bitrate = c.bitrate;
+            config.channel = static_cast<ZegoAudioChannel>(c.channel);
+            config.codecID = static_cast<ZegoAudioCodecID>(c.codec_id);
+        }
+        return config;
+    }
+
+    void mutePublishStreamAudio(bool mute, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        check(ZEGOEXP_C(zego_mute_publish_stream_audio)(engine_, mute, channel), "mutePublishStreamAudio");
+    }
+
+    void mutePublishStreamVideo(bool mute, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        check(ZEGOEXP_C(zego_mute_publish_stream_video)(engine_, mute, channel), "mutePublishStreamVideo");
+    }
+
     void startPlayingStream(const std::string &streamID, ZegoCanvas *canvas) override {
         zego_canvas c = zego_canvas();
         if (canvas) {
@@ -1073,6 +1249,79 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
 
     void stopPlayingStream(const std::string &streamID) override {
         check(ZEGOEXP_C(zego_stop_playing_stream)(engine_, streamID.c_str()), "stopPlayingStream");
+    }
+
+    void mutePlayStreamAudio(const std::string &streamID, bool mute) override {
+        check(ZEGOEXP_C(zego_mute_play_stream_audio)(engine_, streamID.c_str(), mute), "mutePlayStreamAudio");
+    }
+
+    void mutePlayStreamVideo(const std::string &streamID, bool mute) override {
+        check(ZEGOEXP_C(zego_mute_play_stream_video)(engine_, streamID.c_str(), mute), "mutePlayStreamVideo");
+    }
+
+    void muteMicrophone(bool mute) override {
+        check(ZEGOEXP_C(zego_mute_microphone)(engine_, mute), "muteMicrophone");
+    }
+
+    void muteSpeaker(bool mute) override { check(ZEGOEXP_C(zego_mute_speaker)(engine_, mute), "muteSpeaker"); }
+
+    void enableCamera(bool enable, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        check(ZEGOEXP_C(zego_enable_camera)(engine_, enable, channel), "enableCamera");
+    }
+
+    void enableCustomVideoRender(bool enable, ZegoCustomVideoRenderConfig *config) override {
+        zego_custom_video_render_config c = zego_custom_video_render_config();
+        if (config) {
+            c.buffer_type = static_cast<int32_t>(config->bufferType);
+            c.frame_format_series = static_cast<int32_t>(config->frameFormatSeries);
+            c.enable_engine_render = config->enableEngineRender;
+        }
+        check(ZEGOEXP_C(zego_enable_custom_video_render)(engine_, enable, config ? &c : nullptr),
+              "enableCustomVideoRender");
+    }
+
+    void setCustomVideoRenderHandler(std::shared_ptr<IZegoCustomVideoRenderHandler> handler) override {
+        std::lock_guard<std::mutex> lock(handlerMutex_);
+        renderHandler_ = std::move(handler);
+    }
+
+    void enableCustomVideoCapture(bool enable, ZegoCustomVideoCaptureConfig *config,
+                                  ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        zego_custom_video_capture_config c = zego_custom_video_capture_config();
+        if (config) {
+            c.buffer_type = static_cast<int32_t>(config->bufferType);
+        }
+        check(ZEGOEXP_C(zego_enable_custom_video_capture)(engine_, enable, config ? &c : nullptr, channel),
+              "enableCustomVideoCapture");
+    }
+
+    void sendCustomVideoCaptureRawData(const unsigned char *data, unsigned int dataLength, ZegoVideoFrameParam params,
+                                       unsigned long long referenceTimeMillisecond,
+                                       ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        check(ZEGOEXP_C(zego_send_custom_video_capture_raw_data)(engine_, data, dataLength, toCFrameParam(params),
+                                                                 referenceTimeMillisecond, channel),
+              "sendCustomVideoCaptureRawData");
+    }
+
+    void startAudioDataObserver(unsigned int observerBitMask, ZegoAudioFrameParam param) override {
+        zego_audio_frame_param c = zego_audio_frame_param();
+        c.sample_rate = static_cast<int32_t>(param.sampleRate);
+        c.channel = static_cast<int32_t>(param.channel);
+        check(ZEGOEXP_C(zego_start_audio_data_observer)(engine_, observerBitMask, c), "startAudioDataObserver");
+    }
+
+    void stopAudioDataObserver() override {
+        check(ZEGOEXP_C(zego_stop_audio_data_observer)(engine_), "stopAudioDataObserver");
+    }
+
+    void setAudioDataHandler(std::shared_ptr<IZegoAudioDataHandler> handler) override {
+        std::lock_guard<std::mutex> lock(handlerMutex_);
+        audioDataHandler_ = std::move(handler);
+    }
+
+    void setCanvasVideoFrameHandler(std::shared_ptr<IZegoCanvasVideoFrameHandler> handler) override {
+        std::lock_guard<std::mutex> lock(handlerMutex_);
+        canvasHandler_ = std::move(handler);
     }
 
     void sendBroadcastMessage(const std::string &roomID, const std::string &message,
@@ -1379,12 +1628,100 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
         });
     }
 
+    static void on_publisher_captured_video_first_frame(int32_t channel, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onPublisherCapturedVideoFirstFrame(static_cast<ZegoPublishChannel>(channel));
+        });
+    }
+
+    static void on_publisher_captured_audio_first_frame(void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) { h.onPublisherCapturedAudioFirstFrame(); });
+    }
+
+    static void on_publisher_send_video_first_frame(int32_t channel, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onPublisherSendVideoFirstFrame(static_cast<ZegoPublishChannel>(channel));
+        });
+    }
+
+    static void on_publisher_send_audio_first_frame(int32_t channel, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onPublisherSendAudioFirstFrame(static_cast<ZegoPublishChannel>(channel));
+        });
+    }
+
+    static void on_publisher_video_size_changed(int32_t width, int32_t height, int32_t channel, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onPublisherVideoSizeChanged(width, height, static_cast<ZegoPublishChannel>(channel));
+        });
+    }
+
+    static void on_player_recv_video_first_frame(const char *streamId, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) { h.onPlayerRecvVideoFirstFrame(toString(streamId)); });
+    }
+
+    static void on_player_recv_audio_first_frame(const char *streamId, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) { h.onPlayerRecvAudioFirstFrame(toString(streamId)); });
+    }
+
+    static void on_player_render_video_first_frame(const char *streamId, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) { h.onPlayerRenderVideoFirstFrame(toString(streamId)); });
+    }
+
+    static void on_player_video_size_changed(const char *streamId, int32_t width, int32_t height,
+                                             void *userContext) {
+        toHandler(userContext,
+                  [&](IZegoEventHandler &h) { h.onPlayerVideoSizeChanged(toString(streamId), width, height); });
+    }
+
+    static void on_custom_video_render_remote_frame_data(const char *streamId, uint8_t **data, uint32_t *dataLength,
+                                                         zego_video_frame_param param, void *userContext) {
+        guarded([&] {
+            ZegoExpressEngineImpl *engine = self(userContext);
+            std::shared_ptr<IZegoCustomVideoRenderHandler> handler = engine->load(engine->renderHandler_);
+            if (handler) {
+                FramePlanes planes(data, dataLength);
+                handler->onRemoteVideoFrameRawData(planes.data, planes.dataLength, toFrameParam(param),
+                                                   toString(streamId));
+            }
+        });
+    }
+
+    static void on_canvas_video_frame(void *view, uint8_t **data, uint32_t *dataLength, zego_video_frame_param param,
+                                      void *userContext) {
+        guarded([&] {
+            ZegoExpressEngineImpl *engine = self(userContext);
+            std::shared_ptr<IZegoCanvasVideoFrameHandler> handler = engine->load(engine->canvasHandler_);
+            if (handler) {
+                FramePlanes planes(data, dataLength);
+                handler->onCanvasVideoFrame(view, planes.data, planes.dataLength, toFrameParam(param));
+            }
+        });
+    }
+
+    static void on_playback_audio_data(const uint8_t *data, uint32_t dataLength, zego_audio_frame_param param,
+                                       void *userContext) {
+        guarded([&] {
+            ZegoExpressEngineImpl *engine = self(userContext);
+            std::shared_ptr<IZegoAudioDataHandler> handler = engine->load(engine->audioDataHandler_);
+            if (handler) {
+                ZegoAudioFrameParam p;
+                p.sampleRate = static_cast<ZegoAudioSampleRate>(param.sample_rate);
+                p.channel = static_cast<ZegoAudioChannel>(param.channel);
+                handler->onPlaybackAudioData(data, dataLength, p);
+            }
+        });
+    }
+
     // Owned.
     zego_engine *const engine_;
     ZegoDestroyCompletionCallback destroyCallback_;
 
-    std::mutex handlerMutex_;  // guards handler_ only; never held while user code runs
+    std::mutex handlerMutex_;  // guards the handlers below; never held while user code runs
     std::shared_ptr<IZegoEventHandler> handler_;
+    std::shared_ptr<IZegoCustomVideoRenderHandler> renderHandler_;
+    std::shared_ptr<IZegoAudioDataHandler> audioDataHandler_;
+    std::shared_ptr<IZegoCanvasVideoFrameHandler> canvasHandler_;
 
     std::mutex callMutex_;  // guards the pending per-call callbacks; never held while user code runs
     std::unordered_map<zego_seq, ZegoRoomLoginCallback> loginCallbacks_;

@@ -98,7 +98,8 @@ struct Session {
     session_id: String,
     /// Frames waiting to be written.
     outbox: Vec<String>,
-    /// Played streams not back yet after a reconnect.
+    /// Played streams that are not in the room (yet, or any more): played
+    /// again when the room announces them.
     awaiting_streams: BTreeSet<String>,
     /// The media layer, told when streams are accepted and the room changes.
     hooks: Arc<dyn MediaHooks>,
@@ -134,24 +135,23 @@ impl Session {
     /// Host events for roster changes; plays waiting for a stream the room
     /// now reports gone fail with 1004002.
     fn roster_events(&mut self, changes: Vec<RosterChange>) -> Vec<Event> {
-        let mut failed_plays = Vec::new();
+        // A played stream that leaves the room is retried, as ZEGO does: the
+        // player goes back to PLAY_REQUESTING until the stream returns (then it
+        // plays again) or the host stops playing it.
+        let mut interrupted = Vec::new();
         for change in &changes {
             if let RosterChange::Streams(UpdateType::Delete, streams) = change {
-                failed_plays.extend(
-                    streams.iter().filter(|s| self.awaiting_streams.remove(&s.stream_id)).map(|s| s.stream_id.clone()),
-                );
+                let played = self.with_room(|room, _| room.playing.clone()).unwrap_or_default();
+                for s in streams.iter().filter(|s| played.contains(&s.stream_id)) {
+                    if self.awaiting_streams.insert(s.stream_id.clone()) {
+                        interrupted.push(s.stream_id.clone());
+                    }
+                }
             }
         }
-        if !failed_plays.is_empty() {
-            self.with_room(|room, _| {
-                failed_plays.iter().for_each(|id| {
-                    room.playing.remove(id);
-                })
-            });
-        }
-        let failed = failed_plays.into_iter().map(|stream_id| Event::PlayerStateUpdate {
+        let retrying = interrupted.into_iter().map(|stream_id| Event::PlayerStateUpdate {
             stream_id,
-            state: PlayerState::NoPlay,
+            state: PlayerState::PlayRequesting,
             error_code: ec::PLAYER_PLAY_STREAM_NOT_EXIST,
             extended_data: "{}".into(),
         });
@@ -170,7 +170,7 @@ impl Session {
                     extended_data: "{}".into(),
                 }),
             })
-            .chain(failed)
+            .chain(retrying)
             .collect()
     }
 
@@ -615,8 +615,9 @@ impl Session {
             }
             ServerMsg::StreamUpdate { update_type, streams } => {
                 if update_type == UpdateType::Add {
+                    let played = self.with_room(|room, _| room.playing.clone()).unwrap_or_default();
                     for s in &streams {
-                        if self.awaiting_streams.remove(&s.stream_id) {
+                        if self.awaiting_streams.remove(&s.stream_id) && played.contains(&s.stream_id) {
                             let stream_id = s.stream_id.clone();
                             self.queue_request(Pending::Play { stream_id: stream_id.clone(), replay: false }, |req| {
                                 ClientMsg::Play { req, stream_id }

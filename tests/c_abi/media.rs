@@ -325,3 +325,53 @@ fn three_players_on_one_stream() {
         p.wait(|e| matches!(e, Ev::Streams { add: false, .. }));
     }
 }
+
+#[test]
+fn media_resumes_after_a_server_restart() {
+    let server = Server::start();
+    let addr = server.addr();
+    let a = Client::new(&server, "restartA");
+    let b = Client::new(&server, "restartB");
+    a.login("restart");
+    b.login("restart");
+    assert_eq!(zego_set_video_config(b.engine, &video_config(320, 180, 30), 0), 0);
+    assert_eq!(b.publish("survivor"), 0);
+    a.wait(|e| matches!(e, Ev::Streams { add: true, .. }));
+    let log = record_media(&a);
+    assert_eq!(a.play("survivor"), 0);
+    assert!(log.wait_frames(30, Duration::from_secs(15)));
+
+    server.stop();
+    a.wait(|e| matches!(e, Ev::RoomState { reason: 3, .. }));
+    let _server = Server::start_at(&addr, None);
+    for c in [&a, &b] {
+        c.wait(|e| matches!(e, Ev::RoomState { reason: 4, .. }));
+    }
+    let before = log.frames.lock().len();
+    let restarted = Instant::now();
+    assert!(log.wait_frames(before + 30, Duration::from_secs(20)), "frames after the restart");
+    eprintln!("media back {:?} after the restart", restarted.elapsed());
+    let after: Vec<u32> = log.frames.lock()[before..].iter().filter_map(|f| f.1).collect();
+    assert!(after.windows(2).all(|w| w[1] > w[0]), "{after:?}");
+}
+
+#[test]
+fn a_player_retries_while_the_stream_is_gone_and_plays_it_again() {
+    let server = Server::start();
+    let a = Client::new(&server, "retryA");
+    let b = Client::new(&server, "retryB");
+    a.login("retry");
+    b.login("retry");
+    assert_eq!(zego_set_video_config(b.engine, &video_config(320, 180, 30), 0), 0);
+    assert_eq!(b.publish("comeback"), 0);
+    a.wait(|e| matches!(e, Ev::Streams { add: true, .. }));
+    let log = record_media(&a);
+    assert_eq!(a.play("comeback"), 0);
+    assert!(log.wait_frames(20, Duration::from_secs(15)));
+    assert_eq!(zego_stop_publishing_stream(b.engine, 0), 0);
+    a.wait(|e| matches!(e, Ev::Player { state: 1, code: 1004002, .. }));
+    assert_eq!(b.publish("comeback"), 0);
+    a.wait_count(2, |e| matches!(e, Ev::Player { state: 2, .. }));
+    let before = log.frames.lock().len();
+    assert!(log.wait_frames(before + 20, Duration::from_secs(15)), "frames after the stream came back");
+}

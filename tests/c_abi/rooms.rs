@@ -54,6 +54,8 @@ fn three_engines_see_exact_user_and_stream_sequences() {
         Ev::Player { stream: "streamB".into(), state: 1, code: 0 },
         Ev::Player { stream: "streamB".into(), state: 2, code: 0 },
         streams(false, &[("userB", "streamB")]),
+        // The played stream left: the player retries until it returns or is stopped.
+        Ev::Player { stream: "streamB".into(), state: 1, code: 1004002 },
         users(false, &["userC"]),
     ];
     assert_eq!(a.room_events(), expected_a);
