@@ -9,6 +9,7 @@
 #   BUILD_DIR             CMake build directory (default: examples-cpp/build)
 #   ZEGO_SERVER           ws://host:port of an external zego-server; unset = embedded server
 #   RUN_TIMEOUT           seconds each program may run (default: 120)
+#   VIDEO_CALL_SECONDS    media seconds of video_call (default: 5)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,6 +48,35 @@ run "$build_dir/wrapper_double_include"
 run "$build_dir/seed_flow"
 run "$build_dir/room_demo"
 run "$build_dir/room_demo_dlopen" "$lib_dir/libzego_express.so"
+
+# The call with media: video_call writes a PNG of a received frame and prints its stamp index;
+# png_stamp_check decodes that PNG on its own and must read the same index from the pixels.
+png="$build_dir/video_call.png"
+video_log="$build_dir/video_call.log"
+rm -f "$png"
+step "run video_call"
+if timeout "$run_timeout" "$build_dir/video_call" "${VIDEO_CALL_SECONDS:-5}" "$png" | tee "$video_log"; then
+  echo "--- video_call: ok"
+else
+  code=$?
+  echo "--- video_call: FAILED (exit code $code)" >&2
+  exit "$code"
+fi
+index="$(sed -n 's/^ *png  *wrote .*stamp index \([0-9][0-9]*\)$/\1/p' "$video_log")"
+if [ -z "$index" ]; then
+  echo "--- video_call did not report the stamp index of its PNG" >&2
+  exit 1
+fi
+run "$build_dir/png_stamp_check" "$png" 640 360 --index "$index"
+# The checker must reject a damaged file (here: the last CRC byte changed).
+step "png_stamp_check rejects a corrupted PNG"
+bad="$build_dir/video_call.corrupt.png"
+{ head -c -1 "$png"; printf '\000'; } >"$bad"
+if "$build_dir/png_stamp_check" "$bad"; then
+  echo "--- png_stamp_check accepted a corrupted PNG" >&2
+  exit 1
+fi
+echo "--- png_stamp_check: rejected it, ok"
 
 # The header also promises C++14: build everything again in C++14 and run the wrapper checks.
 build "$build_dir-cxx14" 14

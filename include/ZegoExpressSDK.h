@@ -800,8 +800,9 @@ class IZegoExpressEngine {
     virtual void enableCustomVideoCapture(bool enable, ZegoCustomVideoCaptureConfig *config,
                                           ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
     /*
-     * One frame: I420, NV12, NV21, BGRA32, RGBA32, ARGB32 or ABGR32 (`params.strides` 0 = packed),
-     * copied before the call returns. onDebugError: 1011002 custom capture off, 1011010 format.
+     * One frame in any ZegoVideoFrameFormat but UNKNOWN (`params.strides` 0 = packed), copied before
+     * the call returns. onDebugError: 1011002 custom capture off, 1011010 format, 1000017 data
+     * shorter than the format, size and strides need.
      */
     virtual void sendCustomVideoCaptureRawData(const unsigned char *data, unsigned int dataLength,
                                                ZegoVideoFrameParam params, unsigned long long referenceTimeMillisecond,

@@ -727,6 +727,22 @@ typedef void (*zego_on_network_quality)(const char *user_id,
                                         int32_t downstream_quality,
                                         void *user_context);
 
+/*
+ The camera of a played stream's publisher changed: `state` is ZEGO's
+ `zego_remote_device_state` (0 open, 9 disabled, 10 muted). Also reported
+ once when playing starts.
+ */
+typedef void (*zego_on_remote_camera_state_update)(const char *stream_id,
+                                                   int32_t state,
+                                                   void *user_context);
+
+/*
+ The microphone of a played stream's publisher changed (as above).
+ */
+typedef void (*zego_on_remote_mic_state_update)(const char *stream_id,
+                                                int32_t state,
+                                                void *user_context);
+
 typedef struct zego_room_config {
   /*
    0 = unlimited; applies when this login creates the room.
@@ -1245,6 +1261,20 @@ zego_error zego_register_player_quality_update_callback(struct zego_engine *engi
 zego_error zego_register_network_quality_callback(struct zego_engine *engine,
                                                   zego_on_network_quality callback,
                                                   void *user_context);
+
+/*
+ Registers the `zego_on_remote_camera_state_update` callback.
+ */
+zego_error zego_register_remote_camera_state_update_callback(struct zego_engine *engine,
+                                                             zego_on_remote_camera_state_update callback,
+                                                             void *user_context);
+
+/*
+ Registers the `zego_on_remote_mic_state_update` callback.
+ */
+zego_error zego_register_remote_mic_state_update_callback(struct zego_engine *engine,
+                                                          zego_on_remote_mic_state_update callback,
+                                                          void *user_context);
 
 /*
  Logs in to a room (single-room mode: one room per engine at a time).

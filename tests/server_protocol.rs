@@ -480,7 +480,7 @@ async fn user_and_stream_events_between_two_clients() {
     assert_eq!(a.next().await, Some(ServerMsg::OnlineCount { count: 2 }));
 
     b.request(|req| ClientMsg::Publish { req, stream_id: "bob-cam".into(), extra_info: "hd".into() }).await.unwrap();
-    let bob_cam = Stream { user: user("bob"), stream_id: "bob-cam".into(), extra_info: "hd".into() };
+    let bob_cam = Stream::new(user("bob"), "bob-cam", "hd");
     assert_eq!(
         a.next().await,
         Some(ServerMsg::StreamUpdate { update_type: UpdateType::Add, streams: vec![bob_cam.clone()] })
@@ -724,10 +724,7 @@ async fn streams_survive_a_server_restart_and_stop_frees_the_port() {
     assert_ne!(resumed.session_id, snapshot.session_id, "an unknown session id is a new login");
     assert_eq!(resumed.streams.len(), 1);
     let (_b, seen) = joined(&url, "room", "bob").await;
-    assert_eq!(
-        seen.streams,
-        vec![Stream { user: user("alice"), stream_id: "alice-cam".into(), extra_info: "x".into() }]
-    );
+    assert_eq!(seen.streams, vec![Stream::new(user("alice"), "alice-cam", "x")]);
     finish(second).await;
 }
 

@@ -80,6 +80,17 @@ void runOfflineChecks(Checks &checks) {
     ZegoCanvas canvas;
     checks.check(canvas.view == nullptr && canvas.viewMode == ZEGO_VIEW_MODE_ASPECT_FIT && canvas.backgroundColor == 0,
                  "ZegoCanvas() defaults");
+    ZegoAudioFrameParam audioParam;
+    checks.check(audioParam.sampleRate == ZEGO_AUDIO_SAMPLE_RATE_UNKNOWN && audioParam.channel == ZEGO_AUDIO_CHANNEL_MONO,
+                 "ZegoAudioFrameParam() defaults: UNKNOWN sample rate, MONO");
+    ZegoVideoFrameParam frameParam;
+    checks.check(frameParam.format == ZEGO_VIDEO_FRAME_FORMAT_UNKNOWN && frameParam.strides[0] == 0 &&
+                     frameParam.strides[3] == 0 && frameParam.width == 0 && frameParam.height == 0,
+                 "ZegoVideoFrameParam() is zeroed");
+    ZegoCustomVideoRenderConfig renderConfig;
+    checks.check(renderConfig.bufferType == ZEGO_VIDEO_BUFFER_TYPE_RAW_DATA &&
+                     renderConfig.frameFormatSeries == ZEGO_VIDEO_FRAME_FORMAT_SERIES_RGB && !renderConfig.enableEngineRender,
+                 "ZegoCustomVideoRenderConfig() defaults: RAW_DATA, RGB series");
 
     // createEngine failures reach onDebugError and give nullptr.
     ZegoEngineProfile noApp = devProfile();
@@ -135,6 +146,68 @@ void runOfflineChecks(Checks &checks) {
                  "setVideoConfig with an odd width: onDebugError(1000017, setVideoConfig)");
     engine->setAudioConfig(aHigh);
     checks.check(handler->takeLast().first == 0, "setAudioConfig(HIGH_QUALITY_STEREO) is accepted");
+    ZegoAudioConfig audio = engine->getAudioConfig();
+    checks.check(audio.bitrate == 192 && audio.channel == ZEGO_AUDIO_CHANNEL_STEREO && handler->takeLast().first == 0,
+                 "getAudioConfig() returns it (192 kbps stereo)");
+
+    // Media switches and custom I/O: argument errors reach onDebugError.
+    engine->mutePublishStreamAudio(true);
+    engine->mutePublishStreamVideo(true, ZEGO_PUBLISH_CHANNEL_AUX);
+    engine->muteMicrophone(true);
+    engine->muteSpeaker(true);
+    engine->enableCamera(false);
+    engine->muteMicrophone(false);
+    engine->muteSpeaker(false);
+    engine->enableCamera(true);
+    checks.check(handler->takeLast().first == 0, "mutePublishStream*/muteMicrophone/muteSpeaker/enableCamera are accepted");
+    engine->mutePlayStreamAudio("not_played", true);
+    checks.check(handler->takeLast() == std::make_pair(1004011, std::string("mutePlayStreamAudio")),
+                 "mutePlayStreamAudio of a stream not played: onDebugError(1004011)");
+    engine->mutePlayStreamVideo("not_played", true);
+    checks.check(handler->takeLast() == std::make_pair(1004011, std::string("mutePlayStreamVideo")),
+                 "mutePlayStreamVideo of a stream not played: onDebugError(1004011)");
+    ZegoCustomVideoRenderConfig encoded;
+    encoded.bufferType = ZEGO_VIDEO_BUFFER_TYPE_ENCODED_DATA;
+    engine->enableCustomVideoRender(true, &encoded);
+    checks.check(handler->takeLast() == std::make_pair(1011011, std::string("enableCustomVideoRender")),
+                 "enableCustomVideoRender(ENCODED_DATA): onDebugError(1011011)");
+    renderConfig.frameFormatSeries = ZEGO_VIDEO_FRAME_FORMAT_SERIES_YUV;
+    engine->enableCustomVideoRender(true, &renderConfig);
+    engine->enableCustomVideoRender(false, nullptr);
+    checks.check(handler->takeLast().first == 0, "enableCustomVideoRender(YUV) and (false, nullptr) are accepted");
+    ZegoAudioFrameParam cd;
+    cd.sampleRate = ZEGO_AUDIO_SAMPLE_RATE_44K;
+    engine->startAudioDataObserver(ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_PLAYBACK, cd);
+    checks.check(handler->takeLast() == std::make_pair(1000017, std::string("startAudioDataObserver")),
+                 "startAudioDataObserver at 44.1 kHz: onDebugError(1000017)");
+    engine->startAudioDataObserver(ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_PLAYBACK, audioParam);
+    engine->stopAudioDataObserver();
+    checks.check(handler->takeLast().first == 0, "startAudioDataObserver(PLAYBACK, defaults) / stop are accepted");
+    std::vector<unsigned char> i420(320 * 180 * 3 / 2, 128);
+    ZegoVideoFrameParam i420Param;
+    i420Param.format = ZEGO_VIDEO_FRAME_FORMAT_I420;
+    i420Param.width = 320;
+    i420Param.height = 180;
+    engine->sendCustomVideoCaptureRawData(i420.data(), static_cast<unsigned int>(i420.size()), i420Param, 0);
+    checks.check(handler->takeLast() == std::make_pair(1011002, std::string("sendCustomVideoCaptureRawData")),
+                 "sendCustomVideoCaptureRawData before enableCustomVideoCapture: onDebugError(1011002)");
+    engine->enableCustomVideoCapture(true, nullptr);
+    engine->sendCustomVideoCaptureRawData(i420.data(), static_cast<unsigned int>(i420.size()), i420Param, 0);
+    checks.check(handler->takeLast().first == 0, "enableCustomVideoCapture then an I420 frame: accepted");
+    ZegoVideoFrameParam unknown = i420Param;
+    unknown.format = ZEGO_VIDEO_FRAME_FORMAT_UNKNOWN;
+    engine->sendCustomVideoCaptureRawData(i420.data(), static_cast<unsigned int>(i420.size()), unknown, 0);
+    checks.check(handler->takeLast() == std::make_pair(1011010, std::string("sendCustomVideoCaptureRawData")),
+                 "sendCustomVideoCaptureRawData in format UNKNOWN: onDebugError(1011010)");
+    ZegoVideoFrameParam bgr = i420Param;
+    bgr.format = ZEGO_VIDEO_FRAME_FORMAT_BGR24;
+    engine->sendCustomVideoCaptureRawData(i420.data(), static_cast<unsigned int>(i420.size()), bgr, 0);
+    checks.check(handler->takeLast() == std::make_pair(1000017, std::string("sendCustomVideoCaptureRawData")),
+                 "sendCustomVideoCaptureRawData with too little data for BGR24: onDebugError(1000017)");
+    engine->enableCustomVideoCapture(false, nullptr);
+    engine->setCustomVideoRenderHandler(nullptr);
+    engine->setAudioDataHandler(nullptr);
+    engine->setCanvasVideoFrameHandler(nullptr);
     engine->startPreview();
     engine->stopPreview();
     checks.check(handler->takeLast().first == 0, "startPreview() / stopPreview() outside a room are accepted");

@@ -203,6 +203,15 @@ pub enum Event {
         frame: VideoFrameRef,
         view: usize,
     },
+    /// A played stream's publisher turned its camera on/off/muted (`ZegoRemoteDeviceState`).
+    RemoteCameraStateUpdate {
+        stream_id: String,
+        state: i32,
+    },
+    RemoteMicStateUpdate {
+        stream_id: String,
+        state: i32,
+    },
     PublisherQualityUpdate {
         stream_id: String,
         quality: crate::engine::quality::PublishQuality,

@@ -331,21 +331,38 @@ impl Engine {
 
     pub fn mute_publish_stream_video(&self, mute: bool, channel: i32) -> Result<(), i32> {
         self.channel(channel)?.mute_video.store(mute, Ordering::Relaxed);
+        self.announce_device_states(Some(channel));
         Ok(())
     }
 
     pub fn mute_publish_stream_audio(&self, mute: bool, channel: i32) -> Result<(), i32> {
         self.channel(channel)?.mute_audio.store(mute, Ordering::Relaxed);
+        self.announce_device_states(Some(channel));
         Ok(())
     }
 
     pub fn enable_camera(&self, enable: bool, channel: i32) -> Result<(), i32> {
         self.channel(channel)?.enable_camera(enable);
+        self.announce_device_states(Some(channel));
         Ok(())
     }
 
     pub fn mute_microphone(&self, mute: bool) {
         self.media.mute_microphone(mute);
+        self.announce_device_states(None);
+    }
+
+    /// Tells the room the camera and microphone states of the streams
+    /// published on `channel` (`None` = every channel), so players get
+    /// remote camera/mic state callbacks.
+    fn announce_device_states(&self, channel: Option<i32>) {
+        let guard = self.room.lock();
+        let Some(room) = guard.as_ref() else { return };
+        for (ch, entry) in room.publishing.iter().filter(|(ch, _)| channel.is_none_or(|c| c == **ch)) {
+            let (camera, microphone) = self.media.channels[*ch as usize].device_states();
+            let _ =
+                room.commands.send(Command::SetStreamState { stream_id: entry.stream_id.clone(), camera, microphone });
+        }
     }
 
     pub fn mute_speaker(&self, mute: bool) {
@@ -390,7 +407,13 @@ impl Engine {
                 error_code: 0,
                 extended_data: "{}".into(),
             });
-            send(room, Command::Publish { stream_id: stream_id.into(), extra_info: String::new() })
+            send(room, Command::Publish { stream_id: stream_id.into(), extra_info: String::new() })?;
+            // A camera or microphone already off/muted is announced right after.
+            let (camera, microphone) = self.media.channels[ch as usize].device_states();
+            if (camera, microphone) != (0, 0) {
+                send(room, Command::SetStreamState { stream_id: stream_id.into(), camera, microphone })?;
+            }
+            Ok(())
         })
     }
 

@@ -220,6 +220,15 @@ pub type zego_on_playback_audio_data = Option<
     unsafe extern "C" fn(data: *const u8, data_length: u32, param: zego_audio_frame_param, user_context: *mut c_void),
 >;
 
+/// The camera of a played stream's publisher changed: `state` is ZEGO's
+/// `zego_remote_device_state` (0 open, 9 disabled, 10 muted). Also reported
+/// once when playing starts.
+pub type zego_on_remote_camera_state_update =
+    Option<unsafe extern "C" fn(stream_id: *const c_char, state: i32, user_context: *mut c_void)>;
+/// The microphone of a played stream's publisher changed (as above).
+pub type zego_on_remote_mic_state_update =
+    Option<unsafe extern "C" fn(stream_id: *const c_char, state: i32, user_context: *mut c_void)>;
+
 /// Quality of a published stream, every 3 s while publishing.
 pub type zego_on_publisher_quality_update = Option<
     unsafe extern "C" fn(stream_id: *const c_char, quality: zego_publish_stream_quality, user_context: *mut c_void),
@@ -313,6 +322,8 @@ callback_table! {
     publisher_quality_update: zego_on_publisher_quality_update,
     player_quality_update: zego_on_player_quality_update,
     network_quality: zego_on_network_quality,
+    remote_camera_state_update: zego_on_remote_camera_state_update,
+    remote_mic_state_update: zego_on_remote_mic_state_update,
 }
 
 // SAFETY: the host hands each context over to be used on the engine's
@@ -555,6 +566,10 @@ fn dispatch(t: &RefCell<CallbackTable>, event: Event) {
             };
             call!(t, player_quality_update(a.s(&stream_id), c))
         }
+        Event::RemoteCameraStateUpdate { stream_id, state } => {
+            call!(t, remote_camera_state_update(a.s(&stream_id), state))
+        }
+        Event::RemoteMicStateUpdate { stream_id, state } => call!(t, remote_mic_state_update(a.s(&stream_id), state)),
         Event::NetworkQuality { user_id, upstream, downstream } => {
             call!(t, network_quality(a.s(&user_id), upstream, downstream))
         }

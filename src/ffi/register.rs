@@ -361,3 +361,23 @@ pub extern "C" fn zego_register_network_quality_callback(
 ) -> zego_error {
     register(engine, |t| &mut t.network_quality, callback, user_context)
 }
+
+/// Registers the `zego_on_remote_camera_state_update` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_remote_camera_state_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_remote_camera_state_update,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.remote_camera_state_update, callback, user_context)
+}
+
+/// Registers the `zego_on_remote_mic_state_update` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_remote_mic_state_update_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_remote_mic_state_update,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.remote_mic_state_update, callback, user_context)
+}

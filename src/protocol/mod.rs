@@ -37,6 +37,19 @@ pub struct Stream {
     pub stream_id: String,
     #[serde(default)]
     pub extra_info: String,
+    /// The publisher's camera as ZEGO's `ZegoRemoteDeviceState` (0 open, 9 disabled, 10 muted).
+    #[serde(default)]
+    pub camera: i32,
+    /// The publisher's microphone as `ZegoRemoteDeviceState`.
+    #[serde(default)]
+    pub microphone: i32,
+}
+
+impl Stream {
+    /// A stream with open camera and microphone.
+    pub fn new(user: User, stream_id: impl Into<String>, extra_info: impl Into<String>) -> Self {
+        Self { user, stream_id: stream_id.into(), extra_info: extra_info.into(), camera: 0, microphone: 0 }
+    }
 }
 
 /// One key of the room's extra info.
@@ -156,6 +169,14 @@ pub enum ClientMsg {
         stream_id: String,
         extra_info: String,
     },
+    /// The publisher's camera and microphone states of one of its streams
+    /// (ZEGO's `ZegoRemoteDeviceState` values), relayed to the room.
+    SetStreamState {
+        req: u64,
+        stream_id: String,
+        camera: i32,
+        microphone: i32,
+    },
     SetRoomExtraInfo {
         req: u64,
         key: String,
@@ -210,6 +231,7 @@ impl ClientMsg {
             | ClientMsg::Play { req, .. }
             | ClientMsg::StopPlay { req, .. }
             | ClientMsg::SetStreamExtraInfo { req, .. }
+            | ClientMsg::SetStreamState { req, .. }
             | ClientMsg::SetRoomExtraInfo { req, .. }
             | ClientMsg::Broadcast { req, .. }
             | ClientMsg::Barrage { req, .. }
@@ -307,6 +329,10 @@ pub enum ServerMsg {
     StreamUpdate {
         update_type: UpdateType,
         streams: Vec<Stream>,
+    },
+    /// A publisher's camera or microphone changed (see [`Stream::camera`]).
+    StreamStateUpdate {
+        stream: Stream,
     },
     StreamExtraInfoUpdate {
         streams: Vec<Stream>,

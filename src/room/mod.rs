@@ -115,6 +115,12 @@ pub enum Command {
         value: String,
         seq: i32,
     },
+    /// The camera and microphone states of a published stream (ZEGO's remote device states).
+    SetStreamState {
+        stream_id: String,
+        camera: i32,
+        microphone: i32,
+    },
     Broadcast {
         message: String,
         seq: i32,

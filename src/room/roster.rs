@@ -118,6 +118,14 @@ impl Roster {
         (!changed.is_empty()).then_some(RosterChange::Streams(t, changed))
     }
 
+    /// Records a stream's device states; returns the previous (camera, microphone).
+    pub fn stream_state_changed(&mut self, stream: &Stream) -> Option<(i32, i32)> {
+        let known = self.streams.get_mut(&stream.stream_id)?;
+        let before = (known.camera, known.microphone);
+        (known.camera, known.microphone) = (stream.camera, stream.microphone);
+        Some(before)
+    }
+
     /// Updates the extra info of known streams.
     pub fn stream_extra_info_changed(&mut self, streams: &[Stream]) {
         for s in streams {
@@ -167,7 +175,7 @@ mod tests {
         User { user_id: id.into(), user_name: id.into() }
     }
     fn stream(id: &str, owner: &str) -> Stream {
-        Stream { user: user(owner), stream_id: id.into(), extra_info: String::new() }
+        Stream::new(user(owner), id, "")
     }
     fn snap(users: &[&str], streams: &[(&str, &str)]) -> RoomSnapshot {
         RoomSnapshot {

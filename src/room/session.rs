@@ -14,7 +14,7 @@ use tokio_tungstenite::MaybeTlsStream;
 use crate::engine::event::{Event, PlayerState, PublisherState, RoomStateChangedReason as Reason};
 use crate::engine::EventSender;
 use crate::error_code as ec;
-use crate::protocol::{self, ClientMsg, ResponseData, Resume, ResumeStream, ServerMsg, UpdateType};
+use crate::protocol::{self, ClientMsg, ResponseData, Resume, ResumeStream, ServerMsg, Stream, UpdateType};
 
 use super::connection::{self, Connection, LoginError};
 use super::roster::{Roster, RosterChange};
@@ -511,6 +511,9 @@ impl Session {
                     to_user_ids,
                 })
             }
+            Command::SetStreamState { stream_id, camera, microphone } => self.queue_request(Pending::Ignored, |req| {
+                ClientMsg::SetStreamState { req, stream_id, camera, microphone }
+            }),
             Command::RenewToken { token } => {
                 self.queue_request(Pending::RenewToken(token.clone()), |req| ClientMsg::RenewToken { req, token })
             }
@@ -634,6 +637,14 @@ impl Session {
                 self.roster.stream_extra_info_changed(&streams);
                 vec![Event::RoomStreamExtraInfoUpdate { room_id, streams }]
             }
+            ServerMsg::StreamStateUpdate { stream } => {
+                let before = self.roster.stream_state_changed(&stream);
+                let played = self.with_room(|room, _| room.playing.contains(&stream.stream_id)).unwrap_or(false);
+                match before {
+                    Some(before) if played => device_state_events(&stream, Some(before)),
+                    _ => Vec::new(),
+                }
+            }
             ServerMsg::RoomExtraInfoUpdate { infos } => vec![Event::RoomExtraInfoUpdate { room_id, infos }],
             ServerMsg::OnlineCount { count } => vec![Event::RoomOnlineUserCountUpdate { room_id, count: count as i32 }],
             ServerMsg::BroadcastMessage { messages } => vec![Event::ImRecvBroadcastMessage { room_id, messages }],
@@ -718,6 +729,9 @@ impl Session {
                     self.awaiting_streams.insert(stream_id);
                 } else if matches!(event, Some(Event::PlayerStateUpdate { state: PlayerState::Playing, .. })) {
                     self.hooks.play_accepted(&stream_id);
+                    if let Some(ResponseData::Play { stream }) = &data {
+                        return event.into_iter().chain(device_state_events(stream, None)).collect();
+                    }
                 }
                 event.into_iter().collect()
             }
@@ -752,4 +766,17 @@ impl Session {
             Pending::Logout | Pending::Ignored => Vec::new(),
         }
     }
+}
+
+/// Remote camera/microphone events for a stream's device states: all of them
+/// (`before` None) or those that changed.
+fn device_state_events(stream: &Stream, before: Option<(i32, i32)>) -> Vec<Event> {
+    let mut events = Vec::new();
+    if before.is_none_or(|b| b.0 != stream.camera) {
+        events.push(Event::RemoteCameraStateUpdate { stream_id: stream.stream_id.clone(), state: stream.camera });
+    }
+    if before.is_none_or(|b| b.1 != stream.microphone) {
+        events.push(Event::RemoteMicStateUpdate { stream_id: stream.stream_id.clone(), state: stream.microphone });
+    }
+    events
 }

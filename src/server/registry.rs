@@ -167,6 +167,8 @@ pub trait Registry: Send {
     fn unpublish(&mut self, session: SessionId, stream_id: &str) -> Changed;
     /// Replaces the extra info of one of the session's streams.
     fn set_stream_extra_info(&mut self, session: SessionId, stream_id: &str, extra_info: &str) -> Changed;
+    /// Records the publisher's camera/microphone states and tells the others.
+    fn set_stream_state(&mut self, session: SessionId, stream_id: &str, camera: i32, microphone: i32) -> Changed;
     /// Sets one key of the room's extra info (`now_ms`: UNIX milliseconds).
     fn set_room_extra_info(&mut self, session: SessionId, key: &str, value: &str, now_ms: u64) -> Changed;
     /// A stream of the session's app, in any room.

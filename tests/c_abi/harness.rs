@@ -384,6 +384,12 @@ unsafe extern "C" fn on_play_quality(stream: *const c_char, q: zego_play_stream_
         level: q.level,
     });
 }
+unsafe extern "C" fn on_remote_camera(stream: *const c_char, state: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("remote_camera_state_update {} {state}", text(stream))));
+}
+unsafe extern "C" fn on_remote_mic(stream: *const c_char, state: i32, ctx: *mut c_void) {
+    rec(ctx).push(Ev::Media(format!("remote_mic_state_update {} {state}", text(stream))));
+}
 unsafe extern "C" fn on_network_quality(user: *const c_char, up: i32, down: i32, ctx: *mut c_void) {
     rec(ctx).push(Ev::Network { user: text(user), up, down });
 }
@@ -514,6 +520,8 @@ impl Client {
             zego_register_publisher_quality_update_callback(engine, Some(on_publish_quality), ctx);
             zego_register_player_quality_update_callback(engine, Some(on_play_quality), ctx);
             zego_register_network_quality_callback(engine, Some(on_network_quality), ctx);
+            zego_register_remote_camera_state_update_callback(engine, Some(on_remote_camera), ctx);
+            zego_register_remote_mic_state_update_callback(engine, Some(on_remote_mic), ctx);
         }
         Self { engine, rec, user_id: user_id.to_owned(), contexts: Mutex::new(Vec::new()) }
     }

@@ -375,3 +375,47 @@ fn a_player_retries_while_the_stream_is_gone_and_plays_it_again() {
     let before = log.frames.lock().len();
     assert!(log.wait_frames(before + 20, Duration::from_secs(15)), "frames after the stream came back");
 }
+
+#[test]
+fn remote_camera_and_microphone_states_reach_the_player() {
+    let server = Server::start();
+    let a = Client::new(&server, "stateA");
+    let b = Client::new(&server, "stateB");
+    a.login("states");
+    b.login("states");
+    assert_eq!(zego_mute_microphone(b.engine, true), 0);
+    assert_eq!(b.publish("states"), 0);
+    a.wait(|e| matches!(e, Ev::Streams { add: true, .. }));
+    assert_eq!(a.play("states"), 0);
+    // Playing starts with the publisher's states (the mute may land just after the first report).
+    let states = |a: &Client| -> Vec<String> {
+        a.events()
+            .into_iter()
+            .filter_map(|e| if let Ev::Media(m) = e { m.starts_with("remote_").then_some(m) } else { None })
+            .collect()
+    };
+    let seen = |a: &Client, n: usize| a.wait_count(n, |e| matches!(e, Ev::Media(m) if m.starts_with("remote_")));
+    a.wait(|e| matches!(e, Ev::Media(m) if m == "remote_mic_state_update states 10"));
+    a.wait(|e| matches!(e, Ev::Media(m) if m == "remote_camera_state_update states 0"));
+    let start = states(&a).len();
+    assert_eq!(zego_mute_publish_stream_video(b.engine, true, 0), 0);
+    seen(&a, start + 1);
+    assert_eq!(zego_enable_camera(b.engine, false, 0), 0);
+    seen(&a, start + 2);
+    assert_eq!(zego_enable_camera(b.engine, true, 0), 0);
+    seen(&a, start + 3);
+    assert_eq!(zego_mute_publish_stream_video(b.engine, false, 0), 0);
+    seen(&a, start + 4);
+    assert_eq!(zego_mute_microphone(b.engine, false), 0);
+    seen(&a, start + 5);
+    assert_eq!(
+        states(&a)[start..],
+        [
+            "remote_camera_state_update states 10",
+            "remote_camera_state_update states 9",
+            "remote_camera_state_update states 10",
+            "remote_camera_state_update states 0",
+            "remote_mic_state_update states 0",
+        ]
+    );
+}

@@ -132,6 +132,23 @@ impl ChannelMedia {
         self.capture.lock().custom_video
     }
 
+    /// ZEGO's remote device states of this channel's camera and microphone:
+    /// 0 open, 9 disabled (camera off), 10 muted.
+    pub fn device_states(&self) -> (i32, i32) {
+        const OPEN: i32 = 0;
+        const DISABLE: i32 = 9;
+        const MUTE: i32 = 10;
+        let camera = if !self.capture.lock().camera_enabled {
+            DISABLE
+        } else if self.mute_video.load(Ordering::Relaxed) {
+            MUTE
+        } else {
+            OPEN
+        };
+        let muted = self.mute_audio.load(Ordering::Relaxed) || self.microphone_muted.load(Ordering::Relaxed);
+        (camera, if muted { MUTE } else { OPEN })
+    }
+
     pub fn enable_camera(self: &Arc<Self>, on: bool) {
         self.capture.lock().camera_enabled = on;
         self.update_capture();

@@ -24,14 +24,13 @@ struct Member {
     session: SessionId,
     user: User,
     notify: bool,
-    /// (stream id, extra info), in publish order.
-    streams: Vec<(String, String)>,
+    /// Published streams, in publish order.
+    streams: Vec<Stream>,
 }
 
 impl Member {
     fn stream(&self, index: usize) -> Stream {
-        let (stream_id, extra_info) = &self.streams[index];
-        Stream { user: self.user.clone(), stream_id: stream_id.clone(), extra_info: extra_info.clone() }
+        self.streams[index].clone()
     }
 
     fn all_streams(&self) -> impl Iterator<Item = Stream> + '_ {
@@ -39,7 +38,7 @@ impl Member {
     }
 
     fn stream_index(&self, stream_id: &str) -> Option<usize> {
-        self.streams.iter().position(|(id, _)| id == stream_id)
+        self.streams.iter().position(|s| s.stream_id == stream_id)
     }
 }
 
@@ -137,8 +136,8 @@ impl MemoryRegistry {
     }
 
     fn forget_streams(&mut self, app_id: u32, member: &Member) {
-        for (stream_id, _) in &member.streams {
-            self.stream_owners.remove(&(app_id, stream_id.clone()));
+        for stream in &member.streams {
+            self.stream_owners.remove(&(app_id, stream.stream_id.clone()));
         }
     }
 
@@ -267,7 +266,7 @@ impl Registry for MemoryRegistry {
         }
         let (_, room, index) = self.locate_mut(session)?;
         let member = &mut room.members[index];
-        member.streams.push((stream_id.to_owned(), extra_info.to_owned()));
+        member.streams.push(Stream::new(member.user.clone(), stream_id, extra_info));
         let stream = member.stream(member.streams.len() - 1);
         let notices = stream_update(room.others(session), UpdateType::Add, vec![stream]);
         self.stream_owners.insert(owner_key, session);
@@ -292,12 +291,26 @@ impl Registry for MemoryRegistry {
         let member = &mut room.members[index];
         let stream_index =
             member.stream_index(stream_id).ok_or_else(|| RegistryError::NotPublisher(stream_id.to_owned()))?;
-        if member.streams[stream_index].1 == extra_info {
+        if member.streams[stream_index].extra_info == extra_info {
             return Ok(((), Vec::new()));
         }
-        member.streams[stream_index].1 = extra_info.to_owned();
+        member.streams[stream_index].extra_info = extra_info.to_owned();
         let streams = vec![member.stream(stream_index)];
         let update = ServerMsg::StreamExtraInfoUpdate { streams };
+        Ok(((), notice(room.others(session), update).into_iter().collect()))
+    }
+
+    fn set_stream_state(&mut self, session: SessionId, stream_id: &str, camera: i32, microphone: i32) -> Changed {
+        let (_, room, index) = self.locate_mut(session)?;
+        let member = &mut room.members[index];
+        let stream_index =
+            member.stream_index(stream_id).ok_or_else(|| RegistryError::NotPublisher(stream_id.to_owned()))?;
+        let stream = &mut member.streams[stream_index];
+        if (stream.camera, stream.microphone) == (camera, microphone) {
+            return Ok(((), Vec::new()));
+        }
+        (stream.camera, stream.microphone) = (camera, microphone);
+        let update = ServerMsg::StreamStateUpdate { stream: stream.clone() };
         Ok(((), notice(room.others(session), update).into_iter().collect()))
     }
 

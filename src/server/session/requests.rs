@@ -202,6 +202,9 @@ impl Connection {
             ClientMsg::SetStreamExtraInfo { stream_id, extra_info, .. } => validate::stream_extra_info(&extra_info)
                 .map_err(RequestError::from_code)
                 .and_then(|()| self.act(|r, s| r.set_stream_extra_info(s, &stream_id, &extra_info)).map(|()| None)),
+            ClientMsg::SetStreamState { stream_id, camera, microphone, .. } => {
+                self.act(|r, s| r.set_stream_state(s, &stream_id, camera, microphone)).map(|()| None)
+            }
             ClientMsg::SetRoomExtraInfo { key, value, .. } => {
                 self.act(|r, s| r.set_room_extra_info(s, &key, &value, unix_now_ms())).map(|()| None)
             }
