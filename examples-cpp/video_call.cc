@@ -308,6 +308,34 @@ class User : public IZegoEventHandler {
                           std::to_string(height));
     }
 
+    void onPublisherQualityUpdate(const std::string &streamID, const ZegoPublishStreamQuality &q) override {
+        char text[200];
+        std::snprintf(text, sizeof text, "capture %.1f fps, send %.1f fps, video %.0f kbps, audio %.0f kbps, rtt %d ms, lost %.1f%%",
+                      q.videoCaptureFPS, q.videoSendFPS, q.videoKBPS, q.audioKBPS, q.rtt, q.packetLostRate * 100);
+        log_.add(who, "onPublisherQualityUpdate stream=" + streamID + " level=" + std::to_string(q.level), text);
+    }
+    void onPlayerQualityUpdate(const std::string &streamID, const ZegoPlayStreamQuality &q) override {
+        char text[200];
+        std::snprintf(text, sizeof text, "recv %.1f fps, render %.1f fps, video %.0f kbps, audio %.0f kbps, rtt %d ms, delay %d ms",
+                      q.videoRecvFPS, q.videoRenderFPS, q.videoKBPS, q.audioKBPS, q.rtt, q.delay);
+        log_.add(who, "onPlayerQualityUpdate stream=" + streamID + " level=" + std::to_string(q.level), text);
+    }
+    void onNetworkQuality(const std::string &userID, ZegoStreamQualityLevel up, ZegoStreamQualityLevel down) override {
+        log_.add(who, "onNetworkQuality user=" + (userID.empty() ? std::string("(local)") : userID),
+                 "up=" + std::to_string(up) + " down=" + std::to_string(down));
+    }
+    void onRemoteCameraStateUpdate(const std::string &streamID, ZegoRemoteDeviceState state) override {
+        log_.add(who, "onRemoteCameraStateUpdate stream=" + streamID + " state=" + std::to_string(state));
+    }
+    void onRemoteMicStateUpdate(const std::string &streamID, ZegoRemoteDeviceState state) override {
+        log_.add(who, "onRemoteMicStateUpdate stream=" + streamID + " state=" + std::to_string(state));
+    }
+    void onLocalDeviceExceptionOccurred(ZegoDeviceExceptionType type, ZegoDeviceType device,
+                                        const std::string &deviceID) override {
+        log_.add(who, "onLocalDeviceExceptionOccurred type=" + std::to_string(type) + " device=" +
+                          std::to_string(device) + " id=" + deviceID);
+    }
+
   private:
     std::string sincePlay() const {
         if (!playCalled) {
@@ -511,6 +539,8 @@ int main(int argc, char **argv) {
         {"A", "onPlayerRecvAudioFirstFrame stream=" + kStream},
         {"A", "onPlayerRenderVideoFirstFrame stream=" + kStream},
         {"A", "onPlayerVideoSizeChanged stream=" + kStream + " 640x360"},
+        {"A", "onRemoteCameraStateUpdate stream=" + kStream + " state=0"},
+        {"A", "onRemoteMicStateUpdate stream=" + kStream + " state=0"},
     };
     for (const auto &event : mediaEvents) {
         if (log.keys(event.first, event.second).empty()) {

@@ -102,7 +102,13 @@
     E(arg, player_video_size_changed)                      \
     E(arg, custom_video_render_remote_frame_data)          \
     E(arg, canvas_video_frame)                             \
-    E(arg, playback_audio_data)
+    E(arg, playback_audio_data)                            \
+    E(arg, publisher_quality_update)                       \
+    E(arg, player_quality_update)                          \
+    E(arg, network_quality)                                \
+    E(arg, remote_camera_state_update)                     \
+    E(arg, remote_mic_state_update)                        \
+    E(arg, local_device_exception_occurred)
 
 #define ZEGOEXP_C_REGISTER_FUNCTION(X, event) X(zego_register_##event##_callback)
 
@@ -139,6 +145,14 @@
     X(zego_send_custom_video_capture_raw_data) \
     X(zego_start_audio_data_observer)        \
     X(zego_stop_audio_data_observer)         \
+    X(zego_get_video_device_list)            \
+    X(zego_free_video_device_list)           \
+    X(zego_get_audio_device_list)            \
+    X(zego_free_audio_device_list)           \
+    X(zego_use_video_device)                 \
+    X(zego_use_audio_device)                 \
+    X(zego_get_default_video_device_id)      \
+    X(zego_get_default_audio_device_id)      \
     X(zego_start_playing_stream)             \
     X(zego_stop_playing_stream)              \
     X(zego_send_broadcast_message)           \
@@ -322,6 +336,53 @@ enum ZegoVideoFrameFormatSeries {
     ZEGO_VIDEO_FRAME_FORMAT_SERIES_YUV = 1
 };
 
+enum ZegoRemoteDeviceState {
+    ZEGO_REMOTE_DEVICE_STATE_OPEN = 0,
+    ZEGO_REMOTE_DEVICE_STATE_GENERIC_ERROR = 1,
+    ZEGO_REMOTE_DEVICE_STATE_INVALID_ID = 2,
+    ZEGO_REMOTE_DEVICE_STATE_NO_AUTHORIZATION = 3,
+    ZEGO_REMOTE_DEVICE_STATE_ZERO_FPS = 4,
+    ZEGO_REMOTE_DEVICE_STATE_IN_USE_BY_OTHER = 5,
+    ZEGO_REMOTE_DEVICE_STATE_UNPLUGGED = 6,
+    ZEGO_REMOTE_DEVICE_STATE_REBOOT_REQUIRED = 7,
+    ZEGO_REMOTE_DEVICE_STATE_SYSTEM_MEDIA_SERVICES_LOST = 8,
+    ZEGO_REMOTE_DEVICE_STATE_DISABLE = 9,
+    ZEGO_REMOTE_DEVICE_STATE_MUTE = 10,
+    ZEGO_REMOTE_DEVICE_STATE_INTERRUPTION = 11,
+    ZEGO_REMOTE_DEVICE_STATE_IN_BACKGROUND = 12,
+    ZEGO_REMOTE_DEVICE_STATE_MULTI_FOREGROUND_APP = 13,
+    ZEGO_REMOTE_DEVICE_STATE_BY_SYSTEM_PRESSURE = 14,
+    ZEGO_REMOTE_DEVICE_STATE_NOT_SUPPORT = 15
+};
+
+enum ZegoAudioDeviceType { ZEGO_AUDIO_DEVICE_TYPE_INPUT = 0, ZEGO_AUDIO_DEVICE_TYPE_OUTPUT = 1 };
+
+enum ZegoDeviceType {
+    ZEGO_DEVICE_TYPE_UNKNOWN = 0,
+    ZEGO_DEVICE_TYPE_CAMERA = 1,
+    ZEGO_DEVICE_TYPE_MICROPHONE = 2,
+    ZEGO_DEVICE_TYPE_SPEAKER = 3,
+    ZEGO_DEVICE_TYPE_AUDIO_DEVICE = 4,
+    ZEGO_DEVICE_TYPE_AUDIO_SESSION = 5
+};
+
+enum ZegoDeviceExceptionType {
+    ZEGO_DEVICE_EXCEPTION_TYPE_UNKNOWN = 0,
+    ZEGO_DEVICE_EXCEPTION_TYPE_GENERIC = 1,
+    ZEGO_DEVICE_EXCEPTION_TYPE_INVALID_ID = 2,
+    ZEGO_DEVICE_EXCEPTION_TYPE_PERMISSION_NOT_GRANTED = 3,
+    ZEGO_DEVICE_EXCEPTION_TYPE_ZERO_CAPTURE_FPS = 4,
+    ZEGO_DEVICE_EXCEPTION_TYPE_DEVICE_OCCUPIED = 5,
+    ZEGO_DEVICE_EXCEPTION_TYPE_DEVICE_UNPLUGGED = 6,
+    ZEGO_DEVICE_EXCEPTION_TYPE_REBOOT_REQUIRED = 7,
+    ZEGO_DEVICE_EXCEPTION_TYPE_MEDIA_SERVICES_WERE_LOST = 8,
+    ZEGO_DEVICE_EXCEPTION_TYPE_SIRI_IS_RECORDING = 9,
+    ZEGO_DEVICE_EXCEPTION_TYPE_SOUND_LEVEL_TOO_LOW = 10,
+    ZEGO_DEVICE_EXCEPTION_TYPE_MAGNETIC_CASE = 11,
+    ZEGO_DEVICE_EXCEPTION_TYPE_AUDIO_SESSION_DEACTIVE = 12,
+    ZEGO_DEVICE_EXCEPTION_TYPE_AUDIO_SESSION_CATEGORY_CHANGE = 13
+};
+
 /* Bits of IZegoExpressEngine::startAudioDataObserver's mask. Only PLAYBACK is delivered here. */
 enum ZegoAudioDataCallbackBitMask {
     ZEGO_AUDIO_DATA_CALLBACK_BIT_MASK_CAPTURED = 1 << 0,
@@ -396,6 +457,7 @@ enum ZegoErrorCode {
     ZEGO_ERROR_CODE_PLAYER_COUNT_EXCEED = 1004010,
     ZEGO_ERROR_CODE_PLAYER_STREAM_WAS_NOT_PLAYED = 1004011,
     ZEGO_ERROR_CODE_PLAYER_ERROR_NETWORK_INTERRUPT = 1004020,
+    ZEGO_ERROR_CODE_DEVICE_ERROR_TYPE_INVALID_ID = 1006002,
     ZEGO_ERROR_CODE_IM_CONTENT_NULL = 1009001,
     ZEGO_ERROR_CODE_IM_CONTENT_TOO_LONG = 1009002,
     ZEGO_ERROR_CODE_IM_SEND_FAILED = 1009010,
@@ -552,6 +614,79 @@ struct ZegoAudioConfig {
     }
 };
 
+/* A camera, microphone or speaker (getVideoDeviceList / getAudioDeviceList). */
+struct ZegoDeviceInfo {
+    /* What useVideoDevice / useAudioDevice take. */
+    std::string deviceID;
+    std::string deviceName;
+    /* Backend description (driver, path), free text. */
+    std::string deviceExtraInfo;
+};
+
+/* Quality of a published stream (onPublisherQualityUpdate, every 3 s). Unmeasured fields are 0. */
+struct ZegoPublishStreamQuality {
+    double videoCaptureFPS = 0;
+    double videoEncodeFPS = 0;
+    double videoSendFPS = 0;
+    double videoKBPS = 0;
+    double audioCaptureFPS = 0;
+    double audioSendFPS = 0;
+    double audioKBPS = 0;
+    /* ms. */
+    int rtt = 0;
+    /* 0.0 - 1.0. */
+    double packetLostRate = 0;
+    ZegoStreamQualityLevel level = ZEGO_STREAM_QUALITY_LEVEL_UNKNOWN;
+    bool isHardwareEncode = false;
+    ZegoVideoCodecID videoCodecID = ZEGO_VIDEO_CODEC_ID_DEFAULT;
+    double totalSendBytes = 0;
+    double audioSendBytes = 0;
+    double videoSendBytes = 0;
+};
+
+/* Quality of a played stream (onPlayerQualityUpdate, every 3 s). Unmeasured fields are 0, mos -1. */
+struct ZegoPlayStreamQuality {
+    double videoRecvFPS = 0;
+    double videoDejitterFPS = 0;
+    double videoDecodeFPS = 0;
+    double videoRenderFPS = 0;
+    double videoKBPS = 0;
+    /* Breaks per 10 s. */
+    double videoBreakRate = 0;
+    double audioRecvFPS = 0;
+    double audioDejitterFPS = 0;
+    double audioDecodeFPS = 0;
+    double audioRenderFPS = 0;
+    double audioKBPS = 0;
+    double audioBreakRate = 0;
+    /* -1 unknown, else 0 - 5. */
+    double mos = -1;
+    /* ms. */
+    int rtt = 0;
+    /* 0.0 - 1.0. */
+    double packetLostRate = 0;
+    int peerToPeerDelay = 0;
+    double peerToPeerPacketLostRate = 0;
+    ZegoStreamQualityLevel level = ZEGO_STREAM_QUALITY_LEVEL_UNKNOWN;
+    int delay = 0;
+    int avTimestampDiff = 0;
+    bool isHardwareDecode = false;
+    ZegoVideoCodecID videoCodecID = ZEGO_VIDEO_CODEC_ID_DEFAULT;
+    double totalRecvBytes = 0;
+    double audioRecvBytes = 0;
+    double videoRecvBytes = 0;
+    unsigned int audioCumulativeBreakCount = 0;
+    unsigned int audioCumulativeBreakTime = 0;
+    double audioCumulativeBreakRate = 0;
+    unsigned int audioCumulativeDecodeTime = 0;
+    unsigned int videoCumulativeBreakCount = 0;
+    unsigned int videoCumulativeBreakTime = 0;
+    double videoCumulativeBreakRate = 0;
+    unsigned int videoCumulativeDecodeTime = 0;
+    int muteVideo = 0;
+    int muteAudio = 0;
+};
+
 /* Custom video render (IZegoExpressEngine::enableCustomVideoRender). Only RAW_DATA buffers. */
 struct ZegoCustomVideoRenderConfig {
     ZegoVideoBufferType bufferType;
@@ -670,6 +805,9 @@ class IZegoEventHandler {
     virtual void onPublisherSendVideoFirstFrame(ZegoPublishChannel /*channel*/) {}
     /* The size of the captured video of `channel` (first frame and every change). */
     virtual void onPublisherVideoSizeChanged(int /*width*/, int /*height*/, ZegoPublishChannel /*channel*/) {}
+    /* Every 3 s while publishing. */
+    virtual void onPublisherQualityUpdate(const std::string & /*streamID*/,
+                                          const ZegoPublishStreamQuality & /*quality*/) {}
 
     virtual void onPlayerStateUpdate(const std::string & /*streamID*/, ZegoPlayerState /*state*/,
                                      int /*errorCode*/, const std::string & /*extendedData*/) {}
@@ -681,6 +819,19 @@ class IZegoEventHandler {
     virtual void onPlayerRenderVideoFirstFrame(const std::string & /*streamID*/) {}
     /* The size of a played stream's video (first frame and every change). */
     virtual void onPlayerVideoSizeChanged(const std::string & /*streamID*/, int /*width*/, int /*height*/) {}
+    /* Every 3 s while playing. */
+    virtual void onPlayerQualityUpdate(const std::string & /*streamID*/, const ZegoPlayStreamQuality & /*quality*/) {}
+
+    /* Every 2 s while in a room; userID "" is the local user. UNKNOWN: nothing to measure that way. */
+    virtual void onNetworkQuality(const std::string & /*userID*/, ZegoStreamQualityLevel /*upstreamQuality*/,
+                                  ZegoStreamQualityLevel /*downstreamQuality*/) {}
+
+    /* The camera / microphone of a played stream's publisher (OPEN, DISABLE, MUTE); once when playing starts. */
+    virtual void onRemoteCameraStateUpdate(const std::string & /*streamID*/, ZegoRemoteDeviceState /*state*/) {}
+    virtual void onRemoteMicStateUpdate(const std::string & /*streamID*/, ZegoRemoteDeviceState /*state*/) {}
+    /* A chosen device failed to open or went away; the engine goes on with the virtual device of that kind. */
+    virtual void onLocalDeviceExceptionOccurred(ZegoDeviceExceptionType /*exceptionType*/, ZegoDeviceType /*deviceType*/,
+                                                const std::string & /*deviceID*/) {}
 
     virtual void onIMRecvBroadcastMessage(const std::string & /*roomID*/,
                                           std::vector<ZegoBroadcastMessageInfo> /*messageList*/) {}
@@ -788,6 +939,21 @@ class IZegoExpressEngine {
     virtual void muteSpeaker(bool mute) = 0;
     /* Off: no video is captured on `channel`. */
     virtual void enableCamera(bool enable, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+
+    /* The real cameras, then the virtual one ("zego-virtual-camera", a test pattern). */
+    virtual std::vector<ZegoDeviceInfo> getVideoDeviceList() = 0;
+    /* The real microphones (INPUT) or speakers (OUTPUT), then the virtual one (440 Hz tone / null speaker). */
+    virtual std::vector<ZegoDeviceInfo> getAudioDeviceList(ZegoAudioDeviceType deviceType) = 0;
+    /* The device used when none was chosen: the first real one (or system default), else the virtual one. */
+    virtual std::string getDefaultVideoDeviceID() = 0;
+    virtual std::string getDefaultAudioDeviceID(ZegoAudioDeviceType deviceType) = 0;
+    /*
+     * Chooses a device by its deviceID (a running one switches at once); onDebugError(1006002) for an
+     * unknown id. A device that fails to open is replaced by the virtual one, and
+     * onLocalDeviceExceptionOccurred reports it.
+     */
+    virtual void useVideoDevice(const std::string &deviceID, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+    virtual void useAudioDevice(ZegoAudioDeviceType deviceType, const std::string &deviceID) = 0;
 
     /* `config` null = RAW_DATA, RGB series. Other buffer types: onDebugError(1011011). */
     virtual void enableCustomVideoRender(bool enable, ZegoCustomVideoRenderConfig *config) = 0;
@@ -938,6 +1104,36 @@ inline std::vector<ZegoStream> toStreams(const zego_stream *list, uint32_t count
     }
     return streams;
 }
+
+inline std::vector<ZegoDeviceInfo> toDevices(const zego_device_info *list, int32_t count) {
+    std::vector<ZegoDeviceInfo> devices;
+    for (int32_t i = 0; list && i < count; ++i) {
+        ZegoDeviceInfo device;
+        device.deviceID = toString(list[i].device_id);
+        device.deviceName = toString(list[i].device_name);
+        device.deviceExtraInfo = toString(list[i].device_extra_info);
+        devices.push_back(std::move(device));
+    }
+    return devices;
+}
+
+/* Frees a device list from the library when it goes out of scope. */
+class DeviceListOwner {
+  public:
+    using Free = zego_error (*)(zego_device_info *);
+    DeviceListOwner(zego_device_info *list, Free free) : list_(list), free_(free) {}
+    ~DeviceListOwner() {
+        if (list_ && free_) {
+            free_(list_);
+        }
+    }
+    DeviceListOwner(const DeviceListOwner &) = delete;
+    DeviceListOwner &operator=(const DeviceListOwner &) = delete;
+
+  private:
+    zego_device_info *const list_;
+    const Free free_;
+};
 
 inline zego_room_config toCRoomConfig(const ZegoRoomConfig &config) {
     zego_room_config c;
@@ -1268,6 +1464,55 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
 
     void enableCamera(bool enable, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
         check(ZEGOEXP_C(zego_enable_camera)(engine_, enable, channel), "enableCamera");
+    }
+
+    std::vector<ZegoDeviceInfo> getVideoDeviceList() override {
+        int32_t count = 0;
+        zego_device_info *list = nullptr;
+        if (!check(ZEGOEXP_C(zego_get_video_device_list)(engine_, &count, &list), "getVideoDeviceList")) {
+            return std::vector<ZegoDeviceInfo>();
+        }
+        DeviceListOwner owner(list, ZEGOEXP_C(zego_free_video_device_list));  // freed even if copying throws
+        return toDevices(list, count);
+    }
+
+    std::vector<ZegoDeviceInfo> getAudioDeviceList(ZegoAudioDeviceType deviceType) override {
+        int32_t count = 0;
+        zego_device_info *list = nullptr;
+        if (!check(ZEGOEXP_C(zego_get_audio_device_list)(engine_, static_cast<int32_t>(deviceType), &count, &list),
+                   "getAudioDeviceList")) {
+            return std::vector<ZegoDeviceInfo>();
+        }
+        DeviceListOwner owner(list, ZEGOEXP_C(zego_free_audio_device_list));
+        return toDevices(list, count);
+    }
+
+    std::string getDefaultVideoDeviceID() override {
+        char id[512];
+        if (!check(ZEGOEXP_C(zego_get_default_video_device_id)(engine_, id, sizeof id, nullptr),
+                   "getDefaultVideoDeviceID")) {
+            return std::string();
+        }
+        return std::string(id);
+    }
+
+    std::string getDefaultAudioDeviceID(ZegoAudioDeviceType deviceType) override {
+        char id[512];
+        if (!check(ZEGOEXP_C(zego_get_default_audio_device_id)(engine_, static_cast<int32_t>(deviceType), id, sizeof id,
+                                                               nullptr),
+                   "getDefaultAudioDeviceID")) {
+            return std::string();
+        }
+        return std::string(id);
+    }
+
+    void useVideoDevice(const std::string &deviceID, ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        check(ZEGOEXP_C(zego_use_video_device)(engine_, deviceID.c_str(), channel), "useVideoDevice");
+    }
+
+    void useAudioDevice(ZegoAudioDeviceType deviceType, const std::string &deviceID) override {
+        check(ZEGOEXP_C(zego_use_audio_device)(engine_, static_cast<int32_t>(deviceType), deviceID.c_str()),
+              "useAudioDevice");
     }
 
     void enableCustomVideoRender(bool enable, ZegoCustomVideoRenderConfig *config) override {
@@ -1711,6 +1956,98 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
                 p.channel = static_cast<ZegoAudioChannel>(param.channel);
                 handler->onPlaybackAudioData(data, dataLength, p);
             }
+        });
+    }
+
+    static void on_publisher_quality_update(const char *streamId, zego_publish_stream_quality q, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            ZegoPublishStreamQuality quality;
+            quality.videoCaptureFPS = q.video_capture_fps;
+            quality.videoEncodeFPS = q.video_encode_fps;
+            quality.videoSendFPS = q.video_send_fps;
+            quality.videoKBPS = q.video_kbps;
+            quality.audioCaptureFPS = q.audio_capture_fps;
+            quality.audioSendFPS = q.audio_send_fps;
+            quality.audioKBPS = q.audio_kbps;
+            quality.rtt = q.rtt;
+            quality.packetLostRate = q.packet_lost_rate;
+            quality.level = static_cast<ZegoStreamQualityLevel>(q.level);
+            quality.isHardwareEncode = q.is_hardware_encode;
+            quality.videoCodecID = static_cast<ZegoVideoCodecID>(q.video_codec_id);
+            quality.totalSendBytes = q.total_send_bytes;
+            quality.audioSendBytes = q.audio_send_bytes;
+            quality.videoSendBytes = q.video_send_bytes;
+            h.onPublisherQualityUpdate(toString(streamId), quality);
+        });
+    }
+
+    static void on_player_quality_update(const char *streamId, zego_play_stream_quality q, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            ZegoPlayStreamQuality quality;
+            quality.videoRecvFPS = q.video_recv_fps;
+            quality.videoDejitterFPS = q.video_dejitter_fps;
+            quality.videoDecodeFPS = q.video_decode_fps;
+            quality.videoRenderFPS = q.video_render_fps;
+            quality.videoKBPS = q.video_kbps;
+            quality.videoBreakRate = q.video_break_rate;
+            quality.audioRecvFPS = q.audio_recv_fps;
+            quality.audioDejitterFPS = q.audio_dejitter_fps;
+            quality.audioDecodeFPS = q.audio_decode_fps;
+            quality.audioRenderFPS = q.audio_render_fps;
+            quality.audioKBPS = q.audio_kbps;
+            quality.audioBreakRate = q.audio_break_rate;
+            quality.mos = q.mos;
+            quality.rtt = q.rtt;
+            quality.packetLostRate = q.packet_lost_rate;
+            quality.peerToPeerDelay = q.peer_to_peer_delay;
+            quality.peerToPeerPacketLostRate = q.peer_to_peer_packet_lost_rate;
+            quality.level = static_cast<ZegoStreamQualityLevel>(q.level);
+            quality.delay = q.delay;
+            quality.avTimestampDiff = q.av_timestamp_diff;
+            quality.isHardwareDecode = q.is_hardware_decode;
+            quality.videoCodecID = static_cast<ZegoVideoCodecID>(q.video_codec_id);
+            quality.totalRecvBytes = q.total_recv_bytes;
+            quality.audioRecvBytes = q.audio_recv_bytes;
+            quality.videoRecvBytes = q.video_recv_bytes;
+            quality.audioCumulativeBreakCount = q.audio_cumulative_break_count;
+            quality.audioCumulativeBreakTime = q.audio_cumulative_break_time;
+            quality.audioCumulativeBreakRate = q.audio_cumulative_break_rate;
+            quality.audioCumulativeDecodeTime = q.audio_cumulative_decode_time;
+            quality.videoCumulativeBreakCount = q.video_cumulative_break_count;
+            quality.videoCumulativeBreakTime = q.video_cumulative_break_time;
+            quality.videoCumulativeBreakRate = q.video_cumulative_break_rate;
+            quality.videoCumulativeDecodeTime = q.video_cumulative_decode_time;
+            quality.muteVideo = q.mute_video;
+            quality.muteAudio = q.mute_audio;
+            h.onPlayerQualityUpdate(toString(streamId), quality);
+        });
+    }
+
+    static void on_network_quality(const char *userId, int32_t upstreamQuality, int32_t downstreamQuality,
+                                   void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onNetworkQuality(toString(userId), static_cast<ZegoStreamQualityLevel>(upstreamQuality),
+                               static_cast<ZegoStreamQualityLevel>(downstreamQuality));
+        });
+    }
+
+    static void on_remote_camera_state_update(const char *streamId, int32_t state, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onRemoteCameraStateUpdate(toString(streamId), static_cast<ZegoRemoteDeviceState>(state));
+        });
+    }
+
+    static void on_remote_mic_state_update(const char *streamId, int32_t state, void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onRemoteMicStateUpdate(toString(streamId), static_cast<ZegoRemoteDeviceState>(state));
+        });
+    }
+
+    static void on_local_device_exception_occurred(int32_t exceptionType, int32_t deviceType, const char *deviceId,
+                                                   void *userContext) {
+        toHandler(userContext, [&](IZegoEventHandler &h) {
+            h.onLocalDeviceExceptionOccurred(static_cast<ZegoDeviceExceptionType>(exceptionType),
+                                             static_cast<ZegoDeviceType>(deviceType), toString(deviceId));
         });
     }
 

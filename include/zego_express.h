@@ -344,6 +344,25 @@ typedef struct zego_audio_frame_param {
 } zego_audio_frame_param;
 
 /*
+ One device of a device list. The strings belong to the list: they stay
+ valid until the list is freed with its free function.
+ */
+typedef struct zego_device_info {
+  /*
+   Id to pass to `zego_use_video_device` / `zego_use_audio_device`.
+   */
+  const char *device_id;
+  /*
+   Human-readable name.
+   */
+  const char *device_name;
+  /*
+   Backend description (driver, path), free text.
+   */
+  const char *device_extra_info;
+} zego_device_info;
+
+/*
  Engine-wide options set before creating engines.
  */
 typedef struct zego_engine_config {
@@ -743,6 +762,20 @@ typedef void (*zego_on_remote_mic_state_update)(const char *stream_id,
                                                 int32_t state,
                                                 void *user_context);
 
+/*
+ A chosen camera, microphone or speaker did not open when capture or
+ playout started, or went away while running; the engine carries on with
+ the virtual device of that kind. Reported at most once per device each time
+ it is started. `exception_type` is a `zego_device_exception_type`
+ (1 generic, 2 invalid id, 3 permission not granted, 5 occupied,
+ 6 unplugged), `device_type` a `zego_device_type` (1 camera,
+ 2 microphone, 3 speaker). `device_id` is valid only during the call.
+ */
+typedef void (*zego_on_local_device_exception_occurred)(int32_t exception_type,
+                                                        int32_t device_type,
+                                                        const char *device_id,
+                                                        void *user_context);
+
 typedef struct zego_room_config {
   /*
    0 = unlimited; applies when this login creates the room.
@@ -811,6 +844,98 @@ zego_error zego_start_audio_data_observer(struct zego_engine *engine,
  Stops the audio data observer. Safe to call from any thread.
  */
 zego_error zego_stop_audio_data_observer(struct zego_engine *engine);
+
+/*
+ Lists the cameras: the real ones, then the virtual camera
+ ("zego-virtual-camera", "Virtual Camera (test pattern)"). On success
+ writes the number of entries to `device_count` and the list to
+ `device_list`; caller owns the list, free it with
+ `zego_free_video_device_list`. 1000017 when an out pointer is NULL.
+ Safe to call from any thread.
+ */
+zego_error zego_get_video_device_list(struct zego_engine *engine,
+                                      int32_t *device_count,
+                                      struct zego_device_info **device_list);
+
+/*
+ Frees a list from `zego_get_video_device_list`. Calling with NULL is fine.
+ Must not be called twice with the same value (a pointer this library did
+ not hand out, or one already freed, gets 1000017 and is left alone).
+ Safe to call from any thread.
+ */
+zego_error zego_free_video_device_list(struct zego_device_info *device_list);
+
+/*
+ Lists the microphones (`device_type` 0) or speakers (1): the real ones,
+ then the virtual one ("zego-virtual-microphone", "Virtual Microphone
+ (440 Hz tone)" / "zego-null-speaker", "Null Speaker"). On success writes
+ the number of entries to `device_count` and the list to `device_list`;
+ caller owns the list, free it with `zego_free_audio_device_list`.
+ 1000017 for another `device_type` or a NULL out pointer.
+ Safe to call from any thread.
+ */
+zego_error zego_get_audio_device_list(struct zego_engine *engine,
+                                      int32_t device_type,
+                                      int32_t *device_count,
+                                      struct zego_device_info **device_list);
+
+/*
+ Frees a list from `zego_get_audio_device_list`. Calling with NULL is fine.
+ Must not be called twice with the same value (a pointer this library did
+ not hand out, or one already freed, gets 1000017 and is left alone).
+ Safe to call from any thread.
+ */
+zego_error zego_free_audio_device_list(struct zego_device_info *device_list);
+
+/*
+ Chooses the camera of `channel` by an id from `zego_get_video_device_list`;
+ a running camera switches at once. If the camera does not open when
+ capture starts, the virtual camera runs instead and
+ `zego_on_local_device_exception_occurred` reports it. 1006002 for an
+ unknown id, 1000017 for a NULL id or a bad channel.
+ Safe to call from any thread.
+ */
+zego_error zego_use_video_device(struct zego_engine *engine,
+                                 const char *device_id,
+                                 int32_t channel);
+
+/*
+ Chooses the microphone (`device_type` 0) or speaker (1) by an id from
+ `zego_get_audio_device_list` (the system default, "alsa:default" on Linux,
+ is accepted too); a running one switches at once. If the device does not
+ open, the virtual one runs instead and
+ `zego_on_local_device_exception_occurred` reports it. 1006002 for an
+ unknown id, 1000017 for a NULL id or another `device_type`.
+ Safe to call from any thread.
+ */
+zego_error zego_use_audio_device(struct zego_engine *engine,
+                                 int32_t device_type,
+                                 const char *device_id);
+
+/*
+ Writes the id of the camera used when none was chosen (the first real
+ camera, else "zego-virtual-camera") into `buf`, `len` bytes, NUL
+ included, and its length without the NUL into `out_len` (may be NULL).
+ Ids are shorter than 512 bytes. 1000017 when `buf` is NULL or too short
+ (nothing is written then). Safe to call from any thread.
+ */
+zego_error zego_get_default_video_device_id(struct zego_engine *engine,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *out_len);
+
+/*
+ Writes the id of the microphone (`device_type` 0) or speaker (1) used
+ when none was chosen (the system default or first real device listed,
+ else the virtual one) into `buf`, as `zego_get_default_video_device_id`
+ does. 1000017 for another `device_type`, a NULL or too short `buf`.
+ Safe to call from any thread.
+ */
+zego_error zego_get_default_audio_device_id(struct zego_engine *engine,
+                                            int32_t device_type,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *out_len);
 
 /*
  Turns the camera of `channel` on or off (off: no video is captured).
@@ -1275,6 +1400,13 @@ zego_error zego_register_remote_camera_state_update_callback(struct zego_engine 
 zego_error zego_register_remote_mic_state_update_callback(struct zego_engine *engine,
                                                           zego_on_remote_mic_state_update callback,
                                                           void *user_context);
+
+/*
+ Registers the `zego_on_local_device_exception_occurred` callback.
+ */
+zego_error zego_register_local_device_exception_occurred_callback(struct zego_engine *engine,
+                                                                  zego_on_local_device_exception_occurred callback,
+                                                                  void *user_context);
 
 /*
  Logs in to a room (single-room mode: one room per engine at a time).

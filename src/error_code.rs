@@ -62,14 +62,17 @@ error_codes! {
     ROOM_TOKEN_VERSION_ERROR = 1002079, "token version is not 04";
     ROOM_TOKEN_NONCETYPE_ERROR = 1002080, "token nonce has the wrong type";
     ROOM_INNER_ERROR = 1002099, "room internal error";
+    PUBLISHER_PUBLISH_STREAM_FAILED = 1003001, "the publish media offer cannot be answered";
     PUBLISHER_NETWORK_INTERRUPT = 1003020, "publishing interrupted by the network, retrying";
     PUBLISHER_RETRY_TIMEOUT = 1003021, "publishing retry timed out";
     PUBLISHER_ALREADY_DO_PUBLISH = 1003023, "this channel is already publishing";
+    PUBLISHER_ERROR_SERVER_FORBID = 1003025, "the server refused media for this stream (not published by this session)";
     PUBLISHER_REPETITIVE_PUBLISH_STREAM = 1003028, "another user already publishes this stream id";
     PUBLISHER_EXTRA_INFO_NULL = 1003050, "stream extra info is NULL";
     PUBLISHER_EXTRA_INFO_TOO_LONG = 1003051, "stream extra info is 1024 bytes or longer";
     PUBLISHER_UPDATE_EXTRA_INFO_FAILED = 1003053, "stream extra info update failed";
     PUBLISHER_DISPATCH_AUTH_ERROR = 1003072, "the token does not allow publishing this stream";
+    PLAYER_PLAY_STREAM_FAILED = 1004001, "the play media offer cannot be answered";
     PLAYER_PLAY_STREAM_NOT_EXIST = 1004002, "the stream does not exist";
     PLAYER_COUNT_EXCEED = 1004010, "more than 12 streams playing";
     PLAYER_STREAM_WAS_NOT_PLAYED = 1004011, "the stream is not being played";
@@ -77,6 +80,8 @@ error_codes! {
     CUSTOM_VIDEO_CAPTURE_NOT_ENABLED = 1011002, "custom video capture is not enabled on this channel";
     CUSTOM_VIDEO_NOT_SUPPORTED_FORMAT = 1011010, "the video frame format is not supported";
     CUSTOM_VIDEO_NOT_SUPPORTED_BUFFER_TYPE = 1011011, "the video buffer type is not supported";
+    PUBLISHER_INNER_ERROR = 1003099, "the server could not set up the publisher's media";
+    PLAYER_INNER_ERROR = 1004099, "the server could not set up the player's media";
     IM_CONTENT_NULL = 1009001, "message is NULL or empty";
     IM_CONTENT_TOO_LONG = 1009002, "message is longer than 1024 bytes";
     IM_SEND_FAILED = 1009010, "message could not be sent";

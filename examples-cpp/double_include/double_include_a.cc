@@ -205,6 +205,38 @@ void runOfflineChecks(Checks &checks) {
     checks.check(handler->takeLast() == std::make_pair(1000017, std::string("sendCustomVideoCaptureRawData")),
                  "sendCustomVideoCaptureRawData with too little data for BGR24: onDebugError(1000017)");
     engine->enableCustomVideoCapture(false, nullptr);
+
+    // Devices: the virtual ones are always listed and can be chosen.
+    auto hasDevice = [](const std::vector<ZegoDeviceInfo> &list, const std::string &id) {
+        for (const ZegoDeviceInfo &device : list) {
+            if (device.deviceID == id && !device.deviceName.empty()) {
+                return true;
+            }
+        }
+        return false;
+    };
+    checks.check(hasDevice(engine->getVideoDeviceList(), "zego-virtual-camera"),
+                 "getVideoDeviceList() lists zego-virtual-camera");
+    checks.check(hasDevice(engine->getAudioDeviceList(ZEGO_AUDIO_DEVICE_TYPE_INPUT), "zego-virtual-microphone"),
+                 "getAudioDeviceList(INPUT) lists zego-virtual-microphone");
+    checks.check(hasDevice(engine->getAudioDeviceList(ZEGO_AUDIO_DEVICE_TYPE_OUTPUT), "zego-null-speaker"),
+                 "getAudioDeviceList(OUTPUT) lists zego-null-speaker");
+    checks.check(!engine->getDefaultVideoDeviceID().empty() &&
+                     !engine->getDefaultAudioDeviceID(ZEGO_AUDIO_DEVICE_TYPE_INPUT).empty() &&
+                     !engine->getDefaultAudioDeviceID(ZEGO_AUDIO_DEVICE_TYPE_OUTPUT).empty() &&
+                     handler->takeLast().first == 0,
+                 "getDefaultVideoDeviceID() / getDefaultAudioDeviceID(INPUT, OUTPUT): " +
+                     engine->getDefaultVideoDeviceID() + ", " +
+                     engine->getDefaultAudioDeviceID(ZEGO_AUDIO_DEVICE_TYPE_INPUT) + ", " +
+                     engine->getDefaultAudioDeviceID(ZEGO_AUDIO_DEVICE_TYPE_OUTPUT));
+    engine->useVideoDevice("no-such-camera");
+    checks.check(handler->takeLast() == std::make_pair(1006002, std::string("useVideoDevice")),
+                 "useVideoDevice(unknown id): onDebugError(1006002)");
+    engine->useVideoDevice("zego-virtual-camera");
+    engine->useAudioDevice(ZEGO_AUDIO_DEVICE_TYPE_INPUT, "zego-virtual-microphone");
+    engine->useAudioDevice(ZEGO_AUDIO_DEVICE_TYPE_OUTPUT, "zego-null-speaker");
+    checks.check(handler->takeLast().first == 0, "useVideoDevice / useAudioDevice with the virtual devices are accepted");
+
     engine->setCustomVideoRenderHandler(nullptr);
     engine->setAudioDataHandler(nullptr);
     engine->setCanvasVideoFrameHandler(nullptr);

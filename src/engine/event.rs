@@ -61,6 +61,26 @@ pub enum PlayerState {
     Playing = 2,
 }
 
+/// `ZegoDeviceType` of a local device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum DeviceType {
+    Camera = 1,
+    Microphone = 2,
+    Speaker = 3,
+}
+
+/// `ZegoDeviceExceptionType` (the values a desktop engine reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum DeviceExceptionType {
+    Generic = 1,
+    InvalidId = 2,
+    PermissionNotGranted = 3,
+    DeviceOccupied = 5,
+    DeviceUnplugged = 6,
+}
+
 /// One host-visible event.
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -231,5 +251,11 @@ pub enum Event {
         pcm: Vec<i16>,
         sample_rate: i32,
         channels: i32,
+    },
+    /// A chosen real device did not open or went away; the virtual one runs instead.
+    LocalDeviceExceptionOccurred {
+        exception_type: DeviceExceptionType,
+        device_type: DeviceType,
+        device_id: String,
     },
 }

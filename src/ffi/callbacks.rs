@@ -248,6 +248,17 @@ pub type zego_on_network_quality = Option<
     ),
 >;
 
+/// A chosen camera, microphone or speaker did not open when capture or
+/// playout started, or went away while running; the engine carries on with
+/// the virtual device of that kind. Reported at most once per device each time
+/// it is started. `exception_type` is a `zego_device_exception_type`
+/// (1 generic, 2 invalid id, 3 permission not granted, 5 occupied,
+/// 6 unplugged), `device_type` a `zego_device_type` (1 camera,
+/// 2 microphone, 3 speaker). `device_id` is valid only during the call.
+pub type zego_on_local_device_exception_occurred = Option<
+    unsafe extern "C" fn(exception_type: i32, device_type: i32, device_id: *const c_char, user_context: *mut c_void),
+>;
+
 /// A function pointer and the context it is called with.
 #[derive(Clone, Copy)]
 pub struct Slot<F> {
@@ -324,6 +335,7 @@ callback_table! {
     network_quality: zego_on_network_quality,
     remote_camera_state_update: zego_on_remote_camera_state_update,
     remote_mic_state_update: zego_on_remote_mic_state_update,
+    local_device_exception_occurred: zego_on_local_device_exception_occurred,
 }
 
 // SAFETY: the host hands each context over to be used on the engine's
@@ -577,6 +589,9 @@ fn dispatch(t: &RefCell<CallbackTable>, event: Event) {
             let param = zego_audio_frame_param { sample_rate, channel: channels };
             let bytes = pcm.len() * 2;
             call!(t, playback_audio_data(pcm.as_ptr().cast(), bytes as u32, param));
+        }
+        Event::LocalDeviceExceptionOccurred { exception_type, device_type, device_id } => {
+            call!(t, local_device_exception_occurred(exception_type as i32, device_type as i32, a.s(&device_id)))
         }
     }
 }

@@ -381,3 +381,13 @@ pub extern "C" fn zego_register_remote_mic_state_update_callback(
 ) -> zego_error {
     register(engine, |t| &mut t.remote_mic_state_update, callback, user_context)
 }
+
+/// Registers the `zego_on_local_device_exception_occurred` callback.
+#[no_mangle]
+pub extern "C" fn zego_register_local_device_exception_occurred_callback(
+    engine: *mut zego_engine,
+    callback: zego_on_local_device_exception_occurred,
+    user_context: *mut c_void,
+) -> zego_error {
+    register(engine, |t| &mut t.local_device_exception_occurred, callback, user_context)
+}

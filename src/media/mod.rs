@@ -10,6 +10,7 @@
 //! Video frames are tightly packed I420 ([`frame::VideoFrame`]); audio is interleaved `i16` PCM at
 //! 48 kHz in 20 ms frames.
 
+pub mod devices;
 pub mod frame;
 pub mod goertzel;
 pub mod h264;

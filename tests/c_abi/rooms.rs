@@ -43,6 +43,8 @@ fn three_engines_see_exact_user_and_stream_sequences() {
     c.wait(|e| matches!(e, Ev::LogoutResult { .. }));
     a.wait(|e| matches!(e, Ev::Users { add: false, .. }));
     b.wait(|e| matches!(e, Ev::Users { add: false, .. }));
+    // The count after C left (2) follows the user event.
+    a.wait_count(2, |e| matches!(e, Ev::OnlineCount { count: 2, .. }));
 
     let expected_a = vec![
         Ev::RoomState { room: "room1".into(), reason: 0, code: 0 },

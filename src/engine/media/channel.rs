@@ -1,6 +1,6 @@
-//! One publish channel: its configuration, capture (virtual camera and
-//! microphone, or frames the host sends) and the hand-off of captured media
-//! to the publish pipeline.
+//! One publish channel: its configuration, capture (the chosen camera and
+//! microphone, real or virtual, or frames the host sends) and the hand-off of
+//! captured media to the publish pipeline.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
@@ -8,12 +8,11 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::devices::{Camera, Devices, Microphone};
 use super::publish::AudioSink;
 use crate::engine::event::{Event, VideoFrameRef};
 use crate::engine::{AudioConfig, EventSender, VideoConfig};
 use crate::media::frame::VideoFrame;
-use crate::media::tone::{Tone, VirtualMicrophone};
-use crate::media::virtual_camera::VirtualCamera;
 
 /// Frames waiting for the encoder; a full queue drops the newest frame (the
 /// encoder is behind, so an older one would be stale anyway).
@@ -28,8 +27,8 @@ struct Capture {
     publishing: bool,
     custom_video: bool,
     camera_enabled: bool,
-    camera: Option<VirtualCamera>,
-    microphone: Option<VirtualMicrophone>,
+    camera: Option<Camera>,
+    microphone: Option<Microphone>,
 }
 
 /// A publish channel (MAIN, AUX, ...).
@@ -45,6 +44,8 @@ pub struct ChannelMedia {
     pub mute_audio: AtomicBool,
     /// Shared by every channel of the engine: the microphone captures silence.
     microphone_muted: Arc<AtomicBool>,
+    /// The engine's device choices.
+    devices: Arc<Devices>,
     first_video_captured: AtomicBool,
     first_audio_captured: AtomicBool,
     /// Frames and 20 ms audio frames captured, for quality reports.
@@ -53,7 +54,7 @@ pub struct ChannelMedia {
 }
 
 impl ChannelMedia {
-    pub fn new(index: i32, events: EventSender, microphone_muted: Arc<AtomicBool>) -> Arc<Self> {
+    pub fn new(index: i32, events: EventSender, microphone_muted: Arc<AtomicBool>, devices: Arc<Devices>) -> Arc<Self> {
         Arc::new(Self {
             index,
             events,
@@ -73,6 +74,7 @@ impl ChannelMedia {
             mute_video: AtomicBool::new(false),
             mute_audio: AtomicBool::new(false),
             microphone_muted,
+            devices,
             first_video_captured: AtomicBool::new(false),
             first_audio_captured: AtomicBool::new(false),
             captured_video: AtomicU64::new(0),
@@ -154,7 +156,26 @@ impl ChannelMedia {
         self.update_capture();
     }
 
-    /// Starts or stops the virtual camera and microphone to match the state:
+    /// Stops a running camera and starts it again (another device was chosen).
+    pub fn restart_camera(self: &Arc<Self>) {
+        let old = self.capture.lock().camera.take();
+        if old.is_some() {
+            // Dropped after the lock is released (its thread calls back into this channel).
+            drop(old);
+            self.update_capture();
+        }
+    }
+
+    /// Stops a running microphone and starts it again (another device was chosen).
+    pub fn restart_microphone(self: &Arc<Self>) {
+        let old = self.capture.lock().microphone.take();
+        if old.is_some() {
+            drop(old);
+            self.update_capture();
+        }
+    }
+
+    /// Starts or stops the camera and microphone to match the state:
     /// video is captured while previewing or publishing, audio while publishing.
     /// Devices are stopped (joined) after the lock is released: their
     /// threads call back into this channel.
@@ -178,28 +199,33 @@ impl ChannelMedia {
         drop(old_microphone);
     }
 
-    fn start_camera(self: &Arc<Self>, v: VideoConfig) -> Option<VirtualCamera> {
+    /// Starts the chosen camera (the virtual one if the chosen one does not open).
+    fn start_camera(self: &Arc<Self>, v: VideoConfig) -> Option<Camera> {
         let me = Arc::downgrade(self);
         let (w, h, fps) = (v.capture_width as u32, v.capture_height as u32, v.fps as u32);
-        VirtualCamera::start(w, h, fps, move |frame, _, _| {
+        let sink = Arc::new(move |frame| {
             if let Some(me) = me.upgrade() {
                 me.on_video_captured(frame);
             }
-        })
-        .map_err(|e| tracing::error!(channel = self.index, error = %e, "virtual camera did not start"))
-        .ok()
+        });
+        self.devices
+            .start_camera(self.index as usize, w, h, fps, sink)
+            .map_err(|e| tracing::error!(channel = self.index, error = %e, "camera did not start"))
+            .ok()
     }
 
-    fn start_microphone(self: &Arc<Self>, a: AudioConfig) -> Option<VirtualMicrophone> {
+    /// Starts the chosen microphone (the virtual one if the chosen one does not open).
+    fn start_microphone(self: &Arc<Self>, a: AudioConfig) -> Option<Microphone> {
         let me = Arc::downgrade(self);
-        let tone = Tone::new(440.0, -12.0, crate::media::AUDIO_SAMPLE_RATE, a.channel as usize);
-        VirtualMicrophone::start(tone, move |pcm, _, _| {
+        let sink = Arc::new(move |pcm| {
             if let Some(me) = me.upgrade() {
                 me.on_audio_captured(pcm);
             }
-        })
-        .map_err(|e| tracing::error!(channel = self.index, error = %e, "virtual microphone did not start"))
-        .ok()
+        });
+        self.devices
+            .start_microphone(a.channel as usize, sink)
+            .map_err(|e| tracing::error!(channel = self.index, error = %e, "microphone did not start"))
+            .ok()
     }
 
     /// A captured or host-sent frame: preview, then the encoder.

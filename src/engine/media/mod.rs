@@ -8,6 +8,7 @@
 //! engine's callback thread, where media events may be dropped under load.
 
 mod channel;
+mod devices;
 mod play;
 mod playout;
 mod publish;
@@ -24,6 +25,7 @@ pub use channel::ChannelMedia;
 pub use play::PlayControls;
 pub use playout::OBSERVER_PLAYBACK;
 
+use self::devices::Devices;
 use self::play::PlaySession;
 use self::playout::{Playout, StreamAudio};
 use self::publish::PublishSession;
@@ -53,6 +55,8 @@ pub struct MediaHub {
     publishing: Mutex<HashMap<i32, PublishSlot>>,
     playing: Mutex<HashMap<String, PlaySlot>>,
     playout: Playout,
+    /// Device choices and the factory of running devices.
+    devices: Arc<Devices>,
     microphone_muted: Arc<AtomicBool>,
     generation: AtomicU64,
     /// This hub, for the tasks its hooks spawn.
@@ -62,13 +66,16 @@ pub struct MediaHub {
 impl MediaHub {
     pub fn new(room: Arc<Mutex<Option<RoomShared>>>, events: EventSender, channel_count: i32) -> Arc<Self> {
         let microphone_muted = Arc::new(AtomicBool::new(false));
-        let channels =
-            (0..channel_count).map(|i| ChannelMedia::new(i, events.clone(), microphone_muted.clone())).collect();
+        let devices = Devices::new(events.clone());
+        let channels = (0..channel_count)
+            .map(|i| ChannelMedia::new(i, events.clone(), microphone_muted.clone(), devices.clone()))
+            .collect();
         let hub = Arc::new_cyclic(|me| Self {
             me: me.clone(),
             signaler: Signaler::new(room.clone()),
             room,
-            playout: Playout::new(events.clone()),
+            playout: Playout::new(events.clone(), devices.clone()),
+            devices,
             events,
             channels,
             publishing: Mutex::new(HashMap::new()),

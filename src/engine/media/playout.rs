@@ -1,7 +1,7 @@
 //! Audio playout: each played stream has a small jitter buffer; the speaker
-//! (the virtual null speaker, which consumes in real time like a device)
-//! pulls 20 ms at a time, mixes the streams and hands the mix to the audio
-//! data observer.
+//! (the chosen real one, or the null speaker, which consumes in real time like
+//! a device) pulls 20 ms at a time, mixes the streams and hands the mix to the
+//! audio data observer.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::devices::{Devices, Speaker};
 use crate::engine::event::Event;
 use crate::engine::EventSender;
-use crate::media::tone::NullSpeaker;
 use crate::media::{AUDIO_FRAME_SAMPLES, AUDIO_SAMPLE_RATE};
 
 /// Playout is mono 48 kHz.
@@ -94,18 +94,19 @@ impl Mixer {
 /// The engine's audio output.
 pub struct Playout {
     mixer: Arc<Mixer>,
-    speaker: Mutex<Option<NullSpeaker>>,
+    speaker: Mutex<Option<Speaker>>,
+    devices: Arc<Devices>,
 }
 
 impl Playout {
-    pub fn new(events: EventSender) -> Self {
+    pub fn new(events: EventSender, devices: Arc<Devices>) -> Self {
         let mixer = Mixer {
             streams: Mutex::new(Vec::new()),
             speaker_muted: AtomicBool::new(false),
             observer_mask: AtomicU32::new(0),
             events,
         };
-        Self { mixer: Arc::new(mixer), speaker: Mutex::new(None) }
+        Self { mixer: Arc::new(mixer), speaker: Mutex::new(None), devices }
     }
 
     /// Starts the speaker if it is not running.
@@ -113,7 +114,7 @@ impl Playout {
         let mut speaker = self.speaker.lock();
         if speaker.is_none() {
             let mixer = self.mixer.clone();
-            match NullSpeaker::start(AUDIO_SAMPLE_RATE, PLAYOUT_CHANNELS, move |out| mixer.pull(out)) {
+            match self.devices.start_speaker(Arc::new(move |out: &mut [i16]| mixer.pull(out))) {
                 Ok(s) => *speaker = Some(s),
                 Err(e) => tracing::error!(error = %e, "speaker did not start"),
             }
@@ -136,6 +137,15 @@ impl Playout {
     pub fn set_observer(&self, mask: u32) {
         self.mixer.observer_mask.store(mask, Ordering::Relaxed);
         if mask != 0 {
+            self.ensure_speaker();
+        }
+    }
+
+    /// Stops a running speaker and starts it again (another device was chosen).
+    pub fn restart_speaker(&self) {
+        let old = self.speaker.lock().take();
+        if old.is_some() {
+            drop(old);
             self.ensure_speaker();
         }
     }

@@ -14,27 +14,12 @@ use crate::server::sfu::{SfuError, StreamKey};
 
 type Answer = Result<Option<ResponseData>, RequestError>;
 
-/// ZEGO codes of the media requests (not in `crate::error_code` yet).
-mod media_code {
-    /// `publish_media` for a stream this session does not publish, or that
-    /// ended while negotiating.
-    pub const PUBLISHER_ERROR_SERVER_FORBID: i32 = 1003025;
-    /// `publish_media` with an offer that cannot be answered.
-    pub const PUBLISHER_PUBLISH_STREAM_FAILED: i32 = 1003001;
-    /// The server could not set up the publisher's media connection.
-    pub const PUBLISHER_INNER_ERROR: i32 = 1003099;
-    /// `play_media` with an offer that cannot be answered.
-    pub const PLAYER_PLAY_STREAM_FAILED: i32 = 1004001;
-    /// The server could not set up the player's media connection.
-    pub const PLAYER_INNER_ERROR: i32 = 1004099;
-}
-
 /// A refused `publish_media`.
 fn publish_media_error(e: SfuError) -> RequestError {
     let code = match e {
-        SfuError::Negotiation(_) => media_code::PUBLISHER_PUBLISH_STREAM_FAILED,
-        SfuError::Superseded => media_code::PUBLISHER_ERROR_SERVER_FORBID,
-        _ => media_code::PUBLISHER_INNER_ERROR,
+        SfuError::Negotiation(_) => ec::PUBLISHER_PUBLISH_STREAM_FAILED,
+        SfuError::Superseded => ec::PUBLISHER_ERROR_SERVER_FORBID,
+        _ => ec::PUBLISHER_INNER_ERROR,
     };
     RequestError::new(code, e.to_string())
 }
@@ -42,9 +27,9 @@ fn publish_media_error(e: SfuError) -> RequestError {
 /// A refused `play_media`.
 fn play_media_error(e: SfuError) -> RequestError {
     let code = match e {
-        SfuError::Negotiation(_) => media_code::PLAYER_PLAY_STREAM_FAILED,
+        SfuError::Negotiation(_) => ec::PLAYER_PLAY_STREAM_FAILED,
         SfuError::Superseded => ec::PLAYER_PLAY_STREAM_NOT_EXIST,
-        _ => media_code::PLAYER_INNER_ERROR,
+        _ => ec::PLAYER_INNER_ERROR,
     };
     RequestError::new(code, e.to_string())
 }
@@ -256,7 +241,7 @@ impl Connection {
             validate::stream_id(&stream_id).map_err(RequestError::from_code)?;
             if self.hub.stream_owner(session.app_id, &stream_id) != Some(session.id) {
                 let text = format!("stream {stream_id} is not published by this session");
-                return Err(RequestError::new(media_code::PUBLISHER_ERROR_SERVER_FORBID, text));
+                return Err(RequestError::new(ec::PUBLISHER_ERROR_SERVER_FORBID, text));
             }
             Ok((session.id, session.app_id))
         });
