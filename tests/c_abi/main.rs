@@ -3,6 +3,7 @@
 
 mod arguments;
 mod auth;
+mod devices;
 mod harness;
 mod media;
 mod messages;
