@@ -21,6 +21,8 @@ pub struct MediaLog {
     /// (stream, stamp index, width, height, luma at the four quadrant centres)
     pub frames: Mutex<Vec<(String, Option<u32>, i32, i32, Vec<u8>)>>,
     pub pcm: Mutex<Vec<i16>>,
+    /// When the first frame arrived.
+    pub first_frame_at: Mutex<Option<Instant>>,
     changed: Condvar,
 }
 
@@ -65,6 +67,7 @@ unsafe extern "C" fn on_frame(
         .map(|&(x, y_)| y[y_ * stride + x])
         .collect();
     let stream = CStr::from_ptr(stream_id).to_string_lossy().into_owned();
+    log.first_frame_at.lock().get_or_insert_with(Instant::now);
     log.frames.lock().push((stream, stamp.map(|s| s.index), param.width, param.height, sample));
     log.changed.notify_all();
 }
@@ -124,7 +127,8 @@ fn b_publishes_a_plays_frames_in_order_at_the_asked_size_and_the_tone() {
     let started = Instant::now();
     assert_eq!(a.play("cam"), 0);
     assert!(log.wait_frames(90, Duration::from_secs(20)), "frames: {}", log.frames.lock().len());
-    eprintln!("90 frames after {:?}", started.elapsed());
+    let first = log.first_frame_at.lock().expect("a frame arrived") - started;
+    eprintln!("first rendered frame {first:?} after start_playing_stream; 90 frames after {:?}", started.elapsed());
     let frames = stamped(&log);
     assert!(
         frames.len() >= 85,
