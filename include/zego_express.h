@@ -817,9 +817,9 @@ zego_error zego_enable_custom_video_capture(struct zego_engine *engine,
                                             int32_t channel);
 
 /*
- Sends one frame for `channel` (custom capture on: else 1011002). Formats:
- I420, NV12, NV21, BGRA32, RGBA32, ARGB32, ABGR32 with `param.strides`
- (0 = packed). The data is copied before the call returns. Errors: 1011010
+ Sends one frame for `channel` (custom capture on: else 1011002). Formats
+ (ZEGO's values): I420, NV12, NV21, BGRA32, RGBA32, ARGB32, ABGR32, I422,
+ BGR24, RGB24, with `param.strides` (0 = packed). The data is copied before the call returns. Errors: 1011010
  an unsupported format, 1000017 NULL data or data shorter than the strides
  and size say. Safe to call from any thread.
  */
@@ -914,10 +914,11 @@ zego_error zego_use_audio_device(struct zego_engine *engine,
 
 /*
  Writes the id of the camera used when none was chosen (the first real
- camera, else "zego-virtual-camera") into `buf`, `len` bytes, NUL
- included, and its length without the NUL into `out_len` (may be NULL).
- Ids are shorter than 512 bytes. 1000017 when `buf` is NULL or too short
- (nothing is written then). Safe to call from any thread.
+ camera, else "zego-virtual-camera"; the environment variable
+ `ZEGO_DEVICES=virtual` makes the virtual devices the defaults) into `buf`,
+ `len` bytes, NUL included, and its length without the NUL into `out_len`
+ (may be NULL). Ids are shorter than 512 bytes. 1000017 when `buf` is NULL
+ or too short (nothing is written then). Safe to call from any thread.
  */
 zego_error zego_get_default_video_device_id(struct zego_engine *engine,
                                             char *buf,

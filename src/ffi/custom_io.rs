@@ -59,9 +59,9 @@ pub extern "C" fn zego_enable_custom_video_capture(
     })
 }
 
-/// Sends one frame for `channel` (custom capture on: else 1011002). Formats:
-/// I420, NV12, NV21, BGRA32, RGBA32, ARGB32, ABGR32 with `param.strides`
-/// (0 = packed). The data is copied before the call returns. Errors: 1011010
+/// Sends one frame for `channel` (custom capture on: else 1011002). Formats
+/// (ZEGO's values): I420, NV12, NV21, BGRA32, RGBA32, ARGB32, ABGR32, I422,
+/// BGR24, RGB24, with `param.strides` (0 = packed). The data is copied before the call returns. Errors: 1011010
 /// an unsupported format, 1000017 NULL data or data shorter than the strides
 /// and size say. Safe to call from any thread.
 #[no_mangle]

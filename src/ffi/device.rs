@@ -243,10 +243,11 @@ pub extern "C" fn zego_use_audio_device(
 }
 
 /// Writes the id of the camera used when none was chosen (the first real
-/// camera, else "zego-virtual-camera") into `buf`, `len` bytes, NUL
-/// included, and its length without the NUL into `out_len` (may be NULL).
-/// Ids are shorter than 512 bytes. 1000017 when `buf` is NULL or too short
-/// (nothing is written then). Safe to call from any thread.
+/// camera, else "zego-virtual-camera"; the environment variable
+/// `ZEGO_DEVICES=virtual` makes the virtual devices the defaults) into `buf`,
+/// `len` bytes, NUL included, and its length without the NUL into `out_len`
+/// (may be NULL). Ids are shorter than 512 bytes. 1000017 when `buf` is NULL
+/// or too short (nothing is written then). Safe to call from any thread.
 #[no_mangle]
 pub extern "C" fn zego_get_default_video_device_id(
     engine: *mut zego_engine,

@@ -4,8 +4,9 @@
 //! the test-pattern stamp that receivers read back after lossy coding ([`stamp`], DESIGN.md section 7),
 //! codecs ([`h264`], [`opus_codec`]), RTP payload formats ([`h264_rtp`]), a sequence-number reorder
 //! buffer ([`jitter`]) and tone analysis ([`goertzel`]). The only modules that own threads are the
-//! virtual devices ([`virtual_camera`], [`tone`]), each of which runs one named thread paced in real
-//! time by a [`pacer::Pacer`] and stops promptly when asked.
+//! devices: the virtual ones ([`virtual_camera`], [`tone`]), each of which runs one named thread paced
+//! in real time by a [`pacer::Pacer`] and stops promptly when asked, and the real ones ([`devices`]:
+//! cameras through nokhwa, microphones and speakers through cpal), paced by the hardware.
 //!
 //! Video frames are tightly packed I420 ([`frame::VideoFrame`]); audio is interleaved `i16` PCM at
 //! 48 kHz in 20 ms frames.

@@ -73,7 +73,7 @@ fn default_audio(c: &Client, device_type: i32) -> String {
 /// Whether this machine has neither cameras nor sound cards (as the CI container).
 fn no_real_devices() -> bool {
     let video = std::fs::read_dir("/dev")
-        .map_or(false, |d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("video")));
+        .is_ok_and(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("video")));
     cfg!(target_os = "linux") && !video && !std::path::Path::new("/dev/snd").exists()
 }
 

@@ -446,7 +446,8 @@ mod tests {
     #[test]
     fn a_lost_device_is_reported_once_and_replaced() {
         let (events, seen, _thread) = recorder();
-        let lost_slot: Arc<Mutex<Option<Box<dyn FnOnce(DeviceError) + Send>>>> = Arc::new(Mutex::new(None));
+        type LostHandler = Box<dyn FnOnce(DeviceError) + Send>;
+        let lost_slot: Arc<Mutex<Option<LostHandler>>> = Arc::new(Mutex::new(None));
         let keep = lost_slot.clone();
         let running: Running<&'static str, u32> = Running::start(
             &events,
