@@ -344,6 +344,16 @@ typedef struct zego_audio_frame_param {
 } zego_audio_frame_param;
 
 /*
+ `ZegoCustomAudioConfig`.
+ */
+typedef struct zego_custom_audio_config {
+  /*
+   `ZegoAudioSourceType`: only CUSTOM (1) is supported here.
+   */
+  int32_t source_type;
+} zego_custom_audio_config;
+
+/*
  One device of a device list. The strings belong to the list: they stay
  valid until the list is freed with its free function.
  */
@@ -844,6 +854,28 @@ zego_error zego_start_audio_data_observer(struct zego_engine *engine,
  Stops the audio data observer. Safe to call from any thread.
  */
 zego_error zego_stop_audio_data_observer(struct zego_engine *engine);
+
+/*
+ Replaces the microphone of `channel` with PCM the host sends through
+ `zego_send_custom_audio_capture_pcm_data` (`config` NULL = CUSTOM; other
+ source types are 1012001). Safe to call from any thread.
+ */
+zego_error zego_enable_custom_audio_io(struct zego_engine *engine,
+                                       bool enable,
+                                       const struct zego_custom_audio_config *config,
+                                       int32_t channel);
+
+/*
+ Sends interleaved 16-bit PCM for `channel` (custom audio on: else
+ 1012002). `param`: 48000 Hz, 1 or 2 channels (else 1012010); any length,
+ the engine cuts 20 ms frames. The data is copied before the call returns.
+ Safe to call from any thread.
+ */
+zego_error zego_send_custom_audio_capture_pcm_data(struct zego_engine *engine,
+                                                   const uint8_t *data,
+                                                   uint32_t data_length,
+                                                   struct zego_audio_frame_param param,
+                                                   int32_t channel);
 
 /*
  Lists the cameras: the real ones, then the virtual camera

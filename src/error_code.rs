@@ -82,6 +82,9 @@ error_codes! {
     CUSTOM_VIDEO_NOT_SUPPORTED_BUFFER_TYPE = 1011011, "the video buffer type is not supported";
     PUBLISHER_INNER_ERROR = 1003099, "the server could not set up the publisher's media";
     PLAYER_INNER_ERROR = 1004099, "the server could not set up the player's media";
+    CUSTOM_AUDIO_IO_UNSUPPORTED_AUDIO_SOURCE_TYPE = 1012001, "the custom audio source type is not supported";
+    CUSTOM_AUDIO_IO_CAPTURER_NOT_CREATED = 1012002, "custom audio capture is not enabled on this channel";
+    CUSTOM_AUDIO_IO_UNSUPPORTED_SAMPLE_RATE = 1012010, "the audio sample rate or channel count is not supported (48 kHz, 1 or 2 channels)";
     IM_CONTENT_NULL = 1009001, "message is NULL or empty";
     IM_CONTENT_TOO_LONG = 1009002, "message is longer than 1024 bytes";
     IM_SEND_FAILED = 1009010, "message could not be sent";

@@ -329,6 +329,20 @@ impl Engine {
         Ok(())
     }
 
+    /// Custom audio capture replaces the microphone of `channel`: the host sends PCM.
+    pub fn enable_custom_audio_capture(&self, enable: bool, channel: i32) -> Result<(), i32> {
+        self.channel(channel)?.set_custom_audio(enable);
+        Ok(())
+    }
+
+    /// 48 kHz PCM from the host for `channel` (custom audio must be on: else 1012002).
+    pub fn send_custom_audio(&self, pcm: &[i16], channels: usize, channel: i32) -> Result<(), i32> {
+        self.channel(channel)?
+            .push_custom_audio(pcm, channels)
+            .then_some(())
+            .ok_or(ec::CUSTOM_AUDIO_IO_CAPTURER_NOT_CREATED)
+    }
+
     pub fn mute_publish_stream_video(&self, mute: bool, channel: i32) -> Result<(), i32> {
         self.channel(channel)?.mute_video.store(mute, Ordering::Relaxed);
         self.announce_device_states(Some(channel));

@@ -115,3 +115,60 @@ pub extern "C" fn zego_stop_audio_data_observer(engine: *mut zego_engine) -> zeg
         Ok(())
     })
 }
+
+/// `ZegoCustomAudioConfig`.
+#[repr(C)]
+pub struct zego_custom_audio_config {
+    /// `ZegoAudioSourceType`: only CUSTOM (1) is supported here.
+    pub source_type: i32,
+}
+
+/// `ZegoAudioSourceType` CUSTOM.
+const AUDIO_SOURCE_CUSTOM: i32 = 1;
+
+/// Replaces the microphone of `channel` with PCM the host sends through
+/// `zego_send_custom_audio_capture_pcm_data` (`config` NULL = CUSTOM; other
+/// source types are 1012001). Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn zego_enable_custom_audio_io(
+    engine: *mut zego_engine,
+    enable: bool,
+    config: *const zego_custom_audio_config,
+    channel: i32,
+) -> zego_error {
+    ffi_boundary!(|| {
+        let engine = self::engine(engine)?;
+        // SAFETY: a non-NULL config points at a valid struct (C ABI contract).
+        if unsafe { config.as_ref() }.is_some_and(|c| c.source_type != AUDIO_SOURCE_CUSTOM) {
+            return Err(ec::CUSTOM_AUDIO_IO_UNSUPPORTED_AUDIO_SOURCE_TYPE);
+        }
+        engine.enable_custom_audio_capture(enable, channel)
+    })
+}
+
+/// Sends interleaved 16-bit PCM for `channel` (custom audio on: else
+/// 1012002). `param`: 48000 Hz, 1 or 2 channels (else 1012010); any length,
+/// the engine cuts 20 ms frames. The data is copied before the call returns.
+/// Safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn zego_send_custom_audio_capture_pcm_data(
+    engine: *mut zego_engine,
+    data: *const u8,
+    data_length: u32,
+    param: zego_audio_frame_param,
+    channel: i32,
+) -> zego_error {
+    ffi_boundary!(|| {
+        let engine = self::engine(engine)?;
+        if param.sample_rate != 48_000 || !(1..=2).contains(&param.channel) {
+            return Err(ec::CUSTOM_AUDIO_IO_UNSUPPORTED_SAMPLE_RATE);
+        }
+        if data.is_null() || data_length % 2 != 0 {
+            return Err(ec::ILLEGAL_PARAM);
+        }
+        // SAFETY: the host passes `data_length` readable bytes (C ABI contract).
+        let bytes = unsafe { std::slice::from_raw_parts(data, data_length as usize) };
+        let pcm: Vec<i16> = bytes.chunks_exact(2).map(|b| i16::from_ne_bytes([b[0], b[1]])).collect();
+        engine.send_custom_audio(&pcm, param.channel as usize, channel)
+    })
+}

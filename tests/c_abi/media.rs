@@ -423,3 +423,39 @@ fn remote_camera_and_microphone_states_reach_the_player() {
         ]
     );
 }
+
+#[test]
+fn custom_audio_capture_reaches_the_player() {
+    let server = Server::start();
+    let a = Client::new(&server, "pcmA");
+    let b = Client::new(&server, "pcmB");
+    a.login("pcm");
+    b.login("pcm");
+    let param = zego_audio_frame_param { sample_rate: 48_000, channel: 1 };
+    let silence = [0u8; 1920];
+    assert_eq!(zego_send_custom_audio_capture_pcm_data(b.engine, silence.as_ptr(), 1920, param, 0), 1012002);
+    assert_eq!(zego_enable_custom_audio_io(b.engine, true, ptr::null(), 0), 0);
+    let cd = zego_audio_frame_param { sample_rate: 44_100, channel: 2 };
+    assert_eq!(zego_send_custom_audio_capture_pcm_data(b.engine, silence.as_ptr(), 1920, cd, 0), 1012010);
+    assert_eq!(b.publish("pcm"), 0);
+    a.wait(|e| matches!(e, Ev::Streams { add: true, .. }));
+    let log = record_media(&a);
+    assert_eq!(a.play("pcm"), 0);
+    // The host sends a 1 kHz tone in odd-sized stereo chunks (30 ms), paced in real time.
+    let mut tone = zego_express::media::tone::Tone::new(1000.0, -12.0, 48_000, 2);
+    let started = Instant::now();
+    for i in 0..150u32 {
+        let pcm = tone.next_frame(1440);
+        let bytes: Vec<u8> = pcm.iter().flat_map(|s| s.to_ne_bytes()).collect();
+        let stereo = zego_audio_frame_param { sample_rate: 48_000, channel: 2 };
+        assert_eq!(zego_send_custom_audio_capture_pcm_data(b.engine, bytes.as_ptr(), bytes.len() as u32, stereo, 0), 0);
+        std::thread::sleep((started + Duration::from_millis(30) * (i + 1)).saturating_duration_since(Instant::now()));
+        if log.pcm.lock().len() > 48_000 * 2 {
+            break;
+        }
+    }
+    assert!(log.wait_audio(48_000 * 2, Duration::from_secs(5)));
+    let pcm: Vec<i16> = log.pcm.lock().iter().rev().take(24_000).rev().copied().collect();
+    let freq = dominant_frequency(&pcm, 1, 48_000, 200.0, 2000.0, 5.0);
+    assert!((freq - 1000.0).abs() <= 10.0, "dominant frequency {freq}");
+}

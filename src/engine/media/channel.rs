@@ -26,6 +26,7 @@ struct Capture {
     preview_view: usize,
     publishing: bool,
     custom_video: bool,
+    custom_audio: bool,
     camera_enabled: bool,
     camera: Option<Camera>,
     microphone: Option<Microphone>,
@@ -48,6 +49,8 @@ pub struct ChannelMedia {
     devices: Arc<Devices>,
     first_video_captured: AtomicBool,
     first_audio_captured: AtomicBool,
+    /// Host PCM not yet making up a whole 20 ms frame.
+    custom_pcm: Mutex<Vec<i16>>,
     /// Frames and 20 ms audio frames captured, for quality reports.
     pub captured_video: AtomicU64,
     pub captured_audio: AtomicU64,
@@ -65,6 +68,7 @@ impl ChannelMedia {
                 preview_view: 0,
                 publishing: false,
                 custom_video: false,
+                custom_audio: false,
                 camera_enabled: true,
                 camera: None,
                 microphone: None,
@@ -77,6 +81,7 @@ impl ChannelMedia {
             devices,
             first_video_captured: AtomicBool::new(false),
             first_audio_captured: AtomicBool::new(false),
+            custom_pcm: Mutex::new(Vec::new()),
             captured_video: AtomicU64::new(0),
             captured_audio: AtomicU64::new(0),
         })
@@ -134,6 +139,39 @@ impl ChannelMedia {
         self.capture.lock().custom_video
     }
 
+    /// Custom audio replaces the microphone: the host sends PCM.
+    pub fn set_custom_audio(self: &Arc<Self>, on: bool) {
+        self.capture.lock().custom_audio = on;
+        self.custom_pcm.lock().clear();
+        self.update_capture();
+    }
+
+    /// PCM from the host (48 kHz, interleaved, `channels` 1 or 2): converted to
+    /// the encoder's channel count and cut into 20 ms frames. False when
+    /// custom audio is off.
+    pub fn push_custom_audio(&self, pcm: &[i16], channels: usize) -> bool {
+        let (enabled, out_channels) = {
+            let c = self.capture.lock();
+            (c.custom_audio, c.audio.channel.clamp(1, 2) as usize)
+        };
+        if !enabled {
+            return false;
+        }
+        let frame_len = crate::media::AUDIO_FRAME_SAMPLES * out_channels;
+        let frames: Vec<Vec<i16>> = {
+            let mut pending = self.custom_pcm.lock();
+            match (channels, out_channels) {
+                (1, 2) => pending.extend(pcm.iter().flat_map(|&s| [s, s])),
+                (2, 1) => pending.extend(pcm.chunks_exact(2).map(|p| ((p[0] as i32 + p[1] as i32) / 2) as i16)),
+                _ => pending.extend_from_slice(pcm),
+            }
+            let whole = pending.len() / frame_len * frame_len;
+            pending.drain(..whole).collect::<Vec<_>>().chunks(frame_len).map(<[i16]>::to_vec).collect()
+        };
+        frames.into_iter().for_each(|f| self.on_audio_captured(f));
+        true
+    }
+
     /// ZEGO's remote device states of this channel's camera and microphone:
     /// 0 open, 9 disabled (camera off), 10 muted.
     pub fn device_states(&self) -> (i32, i32) {
@@ -184,7 +222,7 @@ impl ChannelMedia {
             let mut c = self.capture.lock();
             let want_camera = (c.previewing || c.publishing) && c.camera_enabled && !c.custom_video;
             // Only the main channel has the microphone, as in ZEGO's default.
-            let want_microphone = c.publishing && self.index == 0;
+            let want_microphone = c.publishing && self.index == 0 && !c.custom_audio;
             if want_camera && c.camera.is_none() {
                 c.camera = self.start_camera(c.video);
             }
