@@ -306,6 +306,80 @@ typedef int32_t zego_stream_quality_level;
 #endif // __cplusplus
 
 /*
+ `ZegoAudioDeviceType`.
+ */
+enum zego_audio_device_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  zego_audio_device_type_input = 0,
+  zego_audio_device_type_output = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum zego_audio_device_type zego_audio_device_type;
+#else
+typedef int32_t zego_audio_device_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
+ `ZegoDeviceType` (the kinds `zego_on_local_device_exception_occurred` reports).
+ */
+enum zego_device_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  zego_device_type_unknown = 0,
+  zego_device_type_camera = 1,
+  zego_device_type_microphone = 2,
+  zego_device_type_speaker = 3,
+  zego_device_type_audio_device = 4,
+  zego_device_type_audio_session = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum zego_device_type zego_device_type;
+#else
+typedef int32_t zego_device_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
+ `ZegoDeviceExceptionType` (this engine reports generic, invalid_id,
+ permission_not_granted, device_occupied and device_unplugged).
+ */
+enum zego_device_exception_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  zego_device_exception_type_unknown = 0,
+  zego_device_exception_type_generic = 1,
+  zego_device_exception_type_invalid_id = 2,
+  zego_device_exception_type_permission_not_granted = 3,
+  zego_device_exception_type_zero_capture_fps = 4,
+  zego_device_exception_type_device_occupied = 5,
+  zego_device_exception_type_device_unplugged = 6,
+  zego_device_exception_type_reboot_required = 7,
+  zego_device_exception_type_media_services_were_lost = 8,
+  zego_device_exception_type_siri_is_recording = 9,
+  zego_device_exception_type_sound_level_too_low = 10,
+  zego_device_exception_type_magnetic_case = 11,
+  zego_device_exception_type_audio_session_deactive = 12,
+  zego_device_exception_type_audio_session_category_change = 13,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum zego_device_exception_type zego_device_exception_type;
+#else
+typedef int32_t zego_device_exception_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
  Opaque engine handle. Caller owns it; free it with `zego_destroy_engine`.
  */
 typedef struct zego_engine zego_engine;

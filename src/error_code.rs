@@ -85,6 +85,7 @@ error_codes! {
     CUSTOM_AUDIO_IO_UNSUPPORTED_AUDIO_SOURCE_TYPE = 1012001, "the custom audio source type is not supported";
     CUSTOM_AUDIO_IO_CAPTURER_NOT_CREATED = 1012002, "custom audio capture is not enabled on this channel";
     CUSTOM_AUDIO_IO_UNSUPPORTED_SAMPLE_RATE = 1012010, "the audio sample rate or channel count is not supported (48 kHz, 1 or 2 channels)";
+    DEVICE_ERROR_TYPE_INVALID_ID = 1006002, "no device has this id";
     IM_CONTENT_NULL = 1009001, "message is NULL or empty";
     IM_CONTENT_TOO_LONG = 1009002, "message is longer than 1024 bytes";
     IM_SEND_FAILED = 1009010, "message could not be sent";

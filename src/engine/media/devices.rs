@@ -23,6 +23,8 @@ use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
 
+use crate::error_code as ec;
+
 use super::playout::PLAYOUT_CHANNELS;
 use crate::engine::event::{DeviceExceptionType, DeviceType, Event};
 use crate::engine::{Engine, EventSender};
@@ -35,8 +37,6 @@ use crate::media::tone::{NullSpeaker, Tone, VirtualMicrophone};
 use crate::media::virtual_camera::VirtualCamera;
 use crate::media::AUDIO_SAMPLE_RATE;
 
-/// `ZEGO_ERROR_CODE_DEVICE_ERROR_TYPE_INVALID_ID`: no device has this id.
-pub const DEVICE_ERROR_TYPE_INVALID_ID: i32 = 1006002;
 
 /// Environment variable: `virtual` makes the virtual devices the defaults.
 pub const DEVICES_ENV: &str = "ZEGO_DEVICES";
@@ -111,7 +111,7 @@ impl Devices {
     /// that names no camera.
     pub fn select_video(&self, channel: usize, id: &str) -> Result<bool, i32> {
         if id != VIRTUAL_CAMERA_ID && !real::cameras().iter().any(|d| d.id == id) {
-            return Err(DEVICE_ERROR_TYPE_INVALID_ID);
+            return Err(ec::DEVICE_ERROR_TYPE_INVALID_ID);
         }
         let mut s = self.selection.lock();
         let old = s.cameras.insert(channel, id.to_owned());
@@ -123,7 +123,7 @@ impl Devices {
     /// accepted even when not listed; if it does not open, capture falls back and reports it).
     pub fn select_audio(&self, direction: AudioDirection, id: &str) -> Result<bool, i32> {
         if id != direction.virtual_id() && !real::audio_devices(direction).contains(id) {
-            return Err(DEVICE_ERROR_TYPE_INVALID_ID);
+            return Err(ec::DEVICE_ERROR_TYPE_INVALID_ID);
         }
         let mut s = self.selection.lock();
         let slot = match direction {
@@ -374,7 +374,7 @@ impl Engine {
     /// unknown id.
     pub fn use_audio_device(&self, direction: AudioDirection, device_id: &str) -> Result<(), i32> {
         if device_id.is_empty() {
-            return Err(DEVICE_ERROR_TYPE_INVALID_ID);
+            return Err(ec::DEVICE_ERROR_TYPE_INVALID_ID);
         }
         if self.media.devices.select_audio(direction, device_id)? {
             match direction {
