@@ -15,11 +15,13 @@ use zego_express::media::stamp::read_stamp;
 
 use crate::harness::*;
 
+/// One received frame: stream, stamp index, width, height, luma at the four quadrant centres.
+pub type FrameRecord = (String, Option<u32>, i32, i32, Vec<u8>);
+
 /// What a player's media callbacks saw.
 #[derive(Default)]
 pub struct MediaLog {
-    /// (stream, stamp index, width, height, luma at the four quadrant centres)
-    pub frames: Mutex<Vec<(String, Option<u32>, i32, i32, Vec<u8>)>>,
+    pub frames: Mutex<Vec<FrameRecord>>,
     pub pcm: Mutex<Vec<i16>>,
     /// When the first frame arrived.
     pub first_frame_at: Mutex<Option<Instant>>,

@@ -112,11 +112,7 @@ impl PlaySession {
                         tokio::spawn(async move {
                             while let Some(event) = track.poll().await {
                                 match event {
-                                    TrackRemoteEvent::OnRtpPacket(packet) => {
-                                        if video_tx.send(packet).is_err() {
-                                            break;
-                                        }
-                                    }
+                                    TrackRemoteEvent::OnRtpPacket(packet) if video_tx.send(packet).is_err() => break,
                                     TrackRemoteEvent::OnEnded => break,
                                     _ => {}
                                 }
