@@ -111,8 +111,13 @@ impl PlaySession {
                         let video_tx = video_tx.clone();
                         tokio::spawn(async move {
                             while let Some(event) = track.poll().await {
+                                #[allow(clippy::collapsible_match)] // the send must run only for packets
                                 match event {
-                                    TrackRemoteEvent::OnRtpPacket(packet) if video_tx.send(packet).is_err() => break,
+                                    TrackRemoteEvent::OnRtpPacket(packet) => {
+                                        if video_tx.send(packet).is_err() {
+                                            break;
+                                        }
+                                    }
                                     TrackRemoteEvent::OnEnded => break,
                                     _ => {}
                                 }
