@@ -143,6 +143,8 @@
     X(zego_enable_custom_video_render)       \
     X(zego_enable_custom_video_capture)      \
     X(zego_send_custom_video_capture_raw_data) \
+    X(zego_enable_custom_audio_io)           \
+    X(zego_send_custom_audio_capture_pcm_data) \
     X(zego_start_audio_data_observer)        \
     X(zego_stop_audio_data_observer)         \
     X(zego_get_video_device_list)            \
@@ -706,6 +708,23 @@ struct ZegoCustomVideoRenderConfig {
           enableEngineRender(false) {}
 };
 
+/* ZegoAudioSourceType (custom audio IO takes CUSTOM only). */
+enum ZegoAudioSourceType {
+    ZEGO_AUDIO_SOURCE_TYPE_DEFAULT = 0,
+    ZEGO_AUDIO_SOURCE_TYPE_CUSTOM = 1,
+    ZEGO_AUDIO_SOURCE_TYPE_MEDIA_PLAYER = 2,
+    ZEGO_AUDIO_SOURCE_TYPE_NONE = 3,
+    ZEGO_AUDIO_SOURCE_TYPE_MICROPHONE = 4,
+    ZEGO_AUDIO_SOURCE_TYPE_MAIN_PUBLISH_CHANNEL = 5
+};
+
+/* Custom audio IO (IZegoExpressEngine::enableCustomAudioIO). */
+struct ZegoCustomAudioConfig {
+    ZegoAudioSourceType sourceType;
+
+    ZegoCustomAudioConfig() : sourceType(ZEGO_AUDIO_SOURCE_TYPE_CUSTOM) {}
+};
+
 /* Custom video capture (IZegoExpressEngine::enableCustomVideoCapture). Only RAW_DATA buffers. */
 struct ZegoCustomVideoCaptureConfig {
     ZegoVideoBufferType bufferType;
@@ -977,6 +996,19 @@ class IZegoExpressEngine {
      */
     virtual void sendCustomVideoCaptureRawData(const unsigned char *data, unsigned int dataLength,
                                                ZegoVideoFrameParam params, unsigned long long referenceTimeMillisecond,
+                                               ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+
+    /*
+     * Replaces the microphone of `channel` with PCM sent by sendCustomAudioCapturePCMData
+     * (`config` null = CUSTOM; other source types: onDebugError(1012001)).
+     */
+    virtual void enableCustomAudioIO(bool enable, ZegoCustomAudioConfig *config,
+                                     ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
+    /*
+     * Interleaved 16-bit PCM, 48 kHz, mono or stereo, any length (the engine cuts 20 ms frames);
+     * copied before the call returns. onDebugError: 1012002 custom audio off, 1012010 other rates.
+     */
+    virtual void sendCustomAudioCapturePCMData(unsigned char *data, unsigned int dataLength, ZegoAudioFrameParam param,
                                                ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) = 0;
 
     /*
@@ -1552,6 +1584,25 @@ class ZegoExpressEngineImpl final : public IZegoExpressEngine {
         check(ZEGOEXP_C(zego_send_custom_video_capture_raw_data)(engine_, data, dataLength, toCFrameParam(params),
                                                                  referenceTimeMillisecond, channel),
               "sendCustomVideoCaptureRawData");
+    }
+
+    void enableCustomAudioIO(bool enable, ZegoCustomAudioConfig *config,
+                             ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        zego_custom_audio_config c = zego_custom_audio_config();
+        if (config) {
+            c.source_type = static_cast<int32_t>(config->sourceType);
+        }
+        check(ZEGOEXP_C(zego_enable_custom_audio_io)(engine_, enable, config ? &c : nullptr, channel),
+              "enableCustomAudioIO");
+    }
+
+    void sendCustomAudioCapturePCMData(unsigned char *data, unsigned int dataLength, ZegoAudioFrameParam param,
+                                       ZegoPublishChannel channel = ZEGO_PUBLISH_CHANNEL_MAIN) override {
+        zego_audio_frame_param c = zego_audio_frame_param();
+        c.sample_rate = static_cast<int32_t>(param.sampleRate);
+        c.channel = static_cast<int32_t>(param.channel);
+        check(ZEGOEXP_C(zego_send_custom_audio_capture_pcm_data)(engine_, data, dataLength, c, channel),
+              "sendCustomAudioCapturePCMData");
     }
 
     void startAudioDataObserver(unsigned int observerBitMask, ZegoAudioFrameParam param) override {
