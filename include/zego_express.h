@@ -20,6 +20,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#if defined(__swift__)
+#define ZEGO_NULLABLE _Nullable
+#else
+#define ZEGO_NULLABLE
+#endif
 
 /*
  `ZegoScenario`.
@@ -435,15 +440,15 @@ typedef struct zego_device_info {
   /*
    Id to pass to `zego_use_video_device` / `zego_use_audio_device`.
    */
-  const char *device_id;
+  const char *ZEGO_NULLABLE device_id;
   /*
    Human-readable name.
    */
-  const char *device_name;
+  const char *ZEGO_NULLABLE device_name;
   /*
    Backend description (driver, path), free text.
    */
-  const char *device_extra_info;
+  const char *ZEGO_NULLABLE device_extra_info;
 } zego_device_info;
 
 /*
@@ -454,7 +459,7 @@ typedef struct zego_engine_config {
    ZEGO's advanced config, "key=value;key=value". Known keys:
    `room_retry_time` (seconds a room keeps reconnecting, default 1200). NULL = none.
    */
-  const char *advanced_config;
+  const char *ZEGO_NULLABLE advanced_config;
 } zego_engine_config;
 
 /*
@@ -468,7 +473,7 @@ typedef struct zego_engine_profile {
   /*
    64 hex characters, or NULL/"" for token mode (every login then needs a token).
    */
-  const char *app_sign;
+  const char *ZEGO_NULLABLE app_sign;
   /*
    `zego_scenario` value (0..=10).
    */
@@ -476,13 +481,13 @@ typedef struct zego_engine_profile {
   /*
    "ws://host:port" of zego-server; NULL = env ZEGO_SERVER, else "ws://127.0.0.1:9090".
    */
-  const char *server;
+  const char *ZEGO_NULLABLE server;
 } zego_engine_profile;
 
 /*
  Called once an engine is fully destroyed.
  */
-typedef void (*zego_on_engine_destroyed)(void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_engine_destroyed)(void *ZEGO_NULLABLE user_context);
 
 /*
  Sequence number pairing an async call with its result callback.
@@ -490,12 +495,12 @@ typedef void (*zego_on_engine_destroyed)(void *user_context);
 typedef int32_t zego_seq;
 
 typedef struct zego_user {
-  const char *user_id;
-  const char *user_name;
+  const char *ZEGO_NULLABLE user_id;
+  const char *ZEGO_NULLABLE user_name;
 } zego_user;
 
 typedef struct zego_canvas {
-  void *view;
+  void *ZEGO_NULLABLE view;
   int32_t view_mode;
   int32_t background_color;
 } zego_canvas;
@@ -523,61 +528,61 @@ typedef struct zego_audio_config {
   int32_t codec_id;
 } zego_audio_config;
 
-typedef void (*zego_on_room_state_changed)(const char *room_id,
-                                           int32_t reason,
-                                           zego_error error_code,
-                                           const char *extended_data,
-                                           void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_state_changed)(const char *ZEGO_NULLABLE room_id,
+                                                         int32_t reason,
+                                                         zego_error error_code,
+                                                         const char *ZEGO_NULLABLE extended_data,
+                                                         void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_state_update)(const char *room_id,
-                                          int32_t state,
-                                          zego_error error_code,
-                                          const char *extended_data,
-                                          void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_state_update)(const char *ZEGO_NULLABLE room_id,
+                                                        int32_t state,
+                                                        zego_error error_code,
+                                                        const char *ZEGO_NULLABLE extended_data,
+                                                        void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_login_result)(zego_error error_code,
-                                          const char *extended_data,
-                                          const char *room_id,
-                                          zego_seq seq,
-                                          void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_login_result)(zego_error error_code,
+                                                        const char *ZEGO_NULLABLE extended_data,
+                                                        const char *ZEGO_NULLABLE room_id,
+                                                        zego_seq seq,
+                                                        void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_logout_result)(zego_error error_code,
-                                           const char *extended_data,
-                                           const char *room_id,
-                                           zego_seq seq,
-                                           void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_logout_result)(zego_error error_code,
+                                                         const char *ZEGO_NULLABLE extended_data,
+                                                         const char *ZEGO_NULLABLE room_id,
+                                                         zego_seq seq,
+                                                         void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_user_update)(const char *room_id,
-                                         int32_t update_type,
-                                         const struct zego_user *user_list,
-                                         uint32_t user_count,
-                                         void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_user_update)(const char *ZEGO_NULLABLE room_id,
+                                                       int32_t update_type,
+                                                       const struct zego_user *ZEGO_NULLABLE user_list,
+                                                       uint32_t user_count,
+                                                       void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_online_user_count_update)(const char *room_id,
-                                                      int32_t count,
-                                                      void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_online_user_count_update)(const char *ZEGO_NULLABLE room_id,
+                                                                    int32_t count,
+                                                                    void *ZEGO_NULLABLE user_context);
 
 typedef struct zego_stream {
   struct zego_user user;
-  const char *stream_id;
-  const char *extra_info;
+  const char *ZEGO_NULLABLE stream_id;
+  const char *ZEGO_NULLABLE extra_info;
 } zego_stream;
 
-typedef void (*zego_on_room_stream_update)(const char *room_id,
-                                           int32_t update_type,
-                                           const struct zego_stream *stream_list,
-                                           uint32_t stream_count,
-                                           const char *extended_data,
-                                           void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_stream_update)(const char *ZEGO_NULLABLE room_id,
+                                                         int32_t update_type,
+                                                         const struct zego_stream *ZEGO_NULLABLE stream_list,
+                                                         uint32_t stream_count,
+                                                         const char *ZEGO_NULLABLE extended_data,
+                                                         void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_stream_extra_info_update)(const char *room_id,
-                                                      const struct zego_stream *stream_list,
-                                                      uint32_t stream_count,
-                                                      void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_stream_extra_info_update)(const char *ZEGO_NULLABLE room_id,
+                                                                    const struct zego_stream *ZEGO_NULLABLE stream_list,
+                                                                    uint32_t stream_count,
+                                                                    void *ZEGO_NULLABLE user_context);
 
 typedef struct zego_room_extra_info {
-  const char *key;
-  const char *value;
+  const char *ZEGO_NULLABLE key;
+  const char *ZEGO_NULLABLE value;
   struct zego_user update_user;
   /*
    UNIX milliseconds.
@@ -585,39 +590,39 @@ typedef struct zego_room_extra_info {
   uint64_t update_time;
 } zego_room_extra_info;
 
-typedef void (*zego_on_room_extra_info_update)(const char *room_id,
-                                               const struct zego_room_extra_info *room_extra_info_list,
-                                               uint32_t room_extra_info_count,
-                                               void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_extra_info_update)(const char *ZEGO_NULLABLE room_id,
+                                                             const struct zego_room_extra_info *ZEGO_NULLABLE room_extra_info_list,
+                                                             uint32_t room_extra_info_count,
+                                                             void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_token_will_expire)(const char *room_id,
-                                               int32_t remain_time_in_second,
-                                               void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_token_will_expire)(const char *ZEGO_NULLABLE room_id,
+                                                             int32_t remain_time_in_second,
+                                                             void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_room_set_room_extra_info_result)(zego_error error_code,
-                                                        const char *room_id,
-                                                        const char *key,
-                                                        zego_seq seq,
-                                                        void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_room_set_room_extra_info_result)(zego_error error_code,
+                                                                      const char *ZEGO_NULLABLE room_id,
+                                                                      const char *ZEGO_NULLABLE key,
+                                                                      zego_seq seq,
+                                                                      void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_state_update)(const char *stream_id,
-                                               int32_t state,
-                                               zego_error error_code,
-                                               const char *extended_data,
-                                               void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_state_update)(const char *ZEGO_NULLABLE stream_id,
+                                                             int32_t state,
+                                                             zego_error error_code,
+                                                             const char *ZEGO_NULLABLE extended_data,
+                                                             void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_update_stream_extra_info_result)(zego_error error_code,
-                                                                  zego_seq seq,
-                                                                  void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_update_stream_extra_info_result)(zego_error error_code,
+                                                                                zego_seq seq,
+                                                                                void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_player_state_update)(const char *stream_id,
-                                            int32_t state,
-                                            zego_error error_code,
-                                            const char *extended_data,
-                                            void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_player_state_update)(const char *ZEGO_NULLABLE stream_id,
+                                                          int32_t state,
+                                                          zego_error error_code,
+                                                          const char *ZEGO_NULLABLE extended_data,
+                                                          void *ZEGO_NULLABLE user_context);
 
 typedef struct zego_broadcast_message_info {
-  const char *message;
+  const char *ZEGO_NULLABLE message;
   uint64_t message_id;
   /*
    UNIX milliseconds.
@@ -626,14 +631,14 @@ typedef struct zego_broadcast_message_info {
   struct zego_user from_user;
 } zego_broadcast_message_info;
 
-typedef void (*zego_on_im_recv_broadcast_message)(const char *room_id,
-                                                  const struct zego_broadcast_message_info *message_list,
-                                                  uint32_t message_count,
-                                                  void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_im_recv_broadcast_message)(const char *ZEGO_NULLABLE room_id,
+                                                                const struct zego_broadcast_message_info *ZEGO_NULLABLE message_list,
+                                                                uint32_t message_count,
+                                                                void *ZEGO_NULLABLE user_context);
 
 typedef struct zego_barrage_message_info {
-  const char *message;
-  const char *message_id;
+  const char *ZEGO_NULLABLE message;
+  const char *ZEGO_NULLABLE message_id;
   /*
    UNIX milliseconds.
    */
@@ -641,56 +646,62 @@ typedef struct zego_barrage_message_info {
   struct zego_user from_user;
 } zego_barrage_message_info;
 
-typedef void (*zego_on_im_recv_barrage_message)(const char *room_id,
-                                                const struct zego_barrage_message_info *message_list,
-                                                uint32_t message_count,
-                                                void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_im_recv_barrage_message)(const char *ZEGO_NULLABLE room_id,
+                                                              const struct zego_barrage_message_info *ZEGO_NULLABLE message_list,
+                                                              uint32_t message_count,
+                                                              void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_im_recv_custom_command)(const char *room_id,
-                                               struct zego_user from_user,
-                                               const char *command,
-                                               void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_im_recv_custom_command)(const char *ZEGO_NULLABLE room_id,
+                                                             struct zego_user from_user,
+                                                             const char *ZEGO_NULLABLE command,
+                                                             void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_im_send_broadcast_message_result)(const char *room_id,
-                                                         uint64_t message_id,
-                                                         zego_error error_code,
-                                                         zego_seq seq,
-                                                         void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_im_send_broadcast_message_result)(const char *ZEGO_NULLABLE room_id,
+                                                                       uint64_t message_id,
+                                                                       zego_error error_code,
+                                                                       zego_seq seq,
+                                                                       void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_im_send_barrage_message_result)(const char *room_id,
-                                                       const char *message_id,
-                                                       zego_error error_code,
-                                                       zego_seq seq,
-                                                       void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_im_send_barrage_message_result)(const char *ZEGO_NULLABLE room_id,
+                                                                     const char *ZEGO_NULLABLE message_id,
+                                                                     zego_error error_code,
+                                                                     zego_seq seq,
+                                                                     void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_im_send_custom_command_result)(const char *room_id,
-                                                      zego_error error_code,
-                                                      zego_seq seq,
-                                                      void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_im_send_custom_command_result)(const char *ZEGO_NULLABLE room_id,
+                                                                    zego_error error_code,
+                                                                    zego_seq seq,
+                                                                    void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_captured_video_first_frame)(int32_t channel, void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_captured_video_first_frame)(int32_t channel,
+                                                                           void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_captured_audio_first_frame)(void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_captured_audio_first_frame)(void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_send_video_first_frame)(int32_t channel, void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_send_video_first_frame)(int32_t channel,
+                                                                       void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_send_audio_first_frame)(int32_t channel, void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_send_audio_first_frame)(int32_t channel,
+                                                                       void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_publisher_video_size_changed)(int32_t width,
-                                                     int32_t height,
-                                                     int32_t channel,
-                                                     void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_video_size_changed)(int32_t width,
+                                                                   int32_t height,
+                                                                   int32_t channel,
+                                                                   void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_player_recv_video_first_frame)(const char *stream_id, void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_player_recv_video_first_frame)(const char *ZEGO_NULLABLE stream_id,
+                                                                    void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_player_recv_audio_first_frame)(const char *stream_id, void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_player_recv_audio_first_frame)(const char *ZEGO_NULLABLE stream_id,
+                                                                    void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_player_render_video_first_frame)(const char *stream_id, void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_player_render_video_first_frame)(const char *ZEGO_NULLABLE stream_id,
+                                                                      void *ZEGO_NULLABLE user_context);
 
-typedef void (*zego_on_player_video_size_changed)(const char *stream_id,
-                                                  int32_t width,
-                                                  int32_t height,
-                                                  void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_player_video_size_changed)(const char *ZEGO_NULLABLE stream_id,
+                                                                int32_t width,
+                                                                int32_t height,
+                                                                void *ZEGO_NULLABLE user_context);
 
 /*
  A decoded frame of a played stream for custom rendering (after
@@ -698,11 +709,11 @@ typedef void (*zego_on_player_video_size_changed)(const char *stream_id,
  `data_length[0..3]`, strides in `param.strides`), or one BGRA plane when
  the render config asked for the RGB series. Valid only during the call.
  */
-typedef void (*zego_on_custom_video_render_remote_frame_data)(const char *stream_id,
-                                                              uint8_t **data,
-                                                              uint32_t *data_length,
-                                                              struct zego_video_frame_param param,
-                                                              void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_custom_video_render_remote_frame_data)(const char *ZEGO_NULLABLE stream_id,
+                                                                            uint8_t *ZEGO_NULLABLE *ZEGO_NULLABLE data,
+                                                                            uint32_t *ZEGO_NULLABLE data_length,
+                                                                            struct zego_video_frame_param param,
+                                                                            void *ZEGO_NULLABLE user_context);
 
 /*
  zego-express extension, until native window rendering exists: every
@@ -710,20 +721,20 @@ typedef void (*zego_on_custom_video_render_remote_frame_data)(const char *stream
  with a non-NULL `view`) is handed back with that view pointer, as I420
  planes like the custom render callback. Valid only during the call.
  */
-typedef void (*zego_on_canvas_video_frame)(void *view,
-                                           uint8_t **data,
-                                           uint32_t *data_length,
-                                           struct zego_video_frame_param param,
-                                           void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_canvas_video_frame)(void *ZEGO_NULLABLE view,
+                                                         uint8_t *ZEGO_NULLABLE *ZEGO_NULLABLE data,
+                                                         uint32_t *ZEGO_NULLABLE data_length,
+                                                         struct zego_video_frame_param param,
+                                                         void *ZEGO_NULLABLE user_context);
 
 /*
  20 ms of the mixed playback audio (interleaved 16-bit PCM) for the audio
  data observer. Valid only during the call.
  */
-typedef void (*zego_on_playback_audio_data)(const uint8_t *data,
-                                            uint32_t data_length,
-                                            struct zego_audio_frame_param param,
-                                            void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_playback_audio_data)(const uint8_t *ZEGO_NULLABLE data,
+                                                          uint32_t data_length,
+                                                          struct zego_audio_frame_param param,
+                                                          void *ZEGO_NULLABLE user_context);
 
 /*
  `ZegoPublishStreamQuality`, ZEGO's fields in ZEGO's order. Fields this
@@ -759,9 +770,9 @@ typedef struct zego_publish_stream_quality {
 /*
  Quality of a published stream, every 3 s while publishing.
  */
-typedef void (*zego_on_publisher_quality_update)(const char *stream_id,
-                                                 struct zego_publish_stream_quality quality,
-                                                 void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_publisher_quality_update)(const char *ZEGO_NULLABLE stream_id,
+                                                               struct zego_publish_stream_quality quality,
+                                                               void *ZEGO_NULLABLE user_context);
 
 /*
  `ZegoPlayStreamQuality`, ZEGO's fields in ZEGO's order. Fields this engine
@@ -817,34 +828,34 @@ typedef struct zego_play_stream_quality {
 /*
  Quality of a played stream, every 3 s while playing.
  */
-typedef void (*zego_on_player_quality_update)(const char *stream_id,
-                                              struct zego_play_stream_quality quality,
-                                              void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_player_quality_update)(const char *ZEGO_NULLABLE stream_id,
+                                                            struct zego_play_stream_quality quality,
+                                                            void *ZEGO_NULLABLE user_context);
 
 /*
  Network quality every 2 s while in a room; `user_id` "" is the local user.
  Levels are `zego_stream_quality_level` values (5 = unknown: nothing to measure).
  */
-typedef void (*zego_on_network_quality)(const char *user_id,
-                                        int32_t upstream_quality,
-                                        int32_t downstream_quality,
-                                        void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_network_quality)(const char *ZEGO_NULLABLE user_id,
+                                                      int32_t upstream_quality,
+                                                      int32_t downstream_quality,
+                                                      void *ZEGO_NULLABLE user_context);
 
 /*
  The camera of a played stream's publisher changed: `state` is ZEGO's
  `zego_remote_device_state` (0 open, 9 disabled, 10 muted). Also reported
  once when playing starts.
  */
-typedef void (*zego_on_remote_camera_state_update)(const char *stream_id,
-                                                   int32_t state,
-                                                   void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_remote_camera_state_update)(const char *ZEGO_NULLABLE stream_id,
+                                                                 int32_t state,
+                                                                 void *ZEGO_NULLABLE user_context);
 
 /*
  The microphone of a played stream's publisher changed (as above).
  */
-typedef void (*zego_on_remote_mic_state_update)(const char *stream_id,
-                                                int32_t state,
-                                                void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_remote_mic_state_update)(const char *ZEGO_NULLABLE stream_id,
+                                                              int32_t state,
+                                                              void *ZEGO_NULLABLE user_context);
 
 /*
  A chosen camera, microphone or speaker did not open when capture or
@@ -855,10 +866,10 @@ typedef void (*zego_on_remote_mic_state_update)(const char *stream_id,
  6 unplugged), `device_type` a `zego_device_type` (1 camera,
  2 microphone, 3 speaker). `device_id` is valid only during the call.
  */
-typedef void (*zego_on_local_device_exception_occurred)(int32_t exception_type,
-                                                        int32_t device_type,
-                                                        const char *device_id,
-                                                        void *user_context);
+typedef void (*ZEGO_NULLABLE zego_on_local_device_exception_occurred)(int32_t exception_type,
+                                                                      int32_t device_type,
+                                                                      const char *ZEGO_NULLABLE device_id,
+                                                                      void *ZEGO_NULLABLE user_context);
 
 typedef struct zego_room_config {
   /*
@@ -872,7 +883,7 @@ typedef struct zego_room_config {
   /*
    Token04 string, or NULL/"" for AppSign auth.
    */
-  const char *token;
+  const char *ZEGO_NULLABLE token;
 } zego_room_config;
 
 #ifdef __cplusplus
@@ -886,18 +897,18 @@ extern "C" {
  BGRA plane. Errors: 1011011 a buffer type other than RAW_DATA, 1000017 a
  bad series. Safe to call from any thread.
  */
-zego_error zego_enable_custom_video_render(struct zego_engine *engine,
+zego_error zego_enable_custom_video_render(struct zego_engine *ZEGO_NULLABLE engine,
                                            bool enable,
-                                           const struct zego_custom_video_render_config *config);
+                                           const struct zego_custom_video_render_config *ZEGO_NULLABLE config);
 
 /*
  Replaces the camera of `channel` with frames the host sends through
  `zego_send_custom_video_capture_raw_data`. `config` NULL = RAW_DATA;
  other buffer types are 1011011. Safe to call from any thread.
  */
-zego_error zego_enable_custom_video_capture(struct zego_engine *engine,
+zego_error zego_enable_custom_video_capture(struct zego_engine *ZEGO_NULLABLE engine,
                                             bool enable,
-                                            const struct zego_custom_video_capture_config *config,
+                                            const struct zego_custom_video_capture_config *ZEGO_NULLABLE config,
                                             int32_t channel);
 
 /*
@@ -907,8 +918,8 @@ zego_error zego_enable_custom_video_capture(struct zego_engine *engine,
  an unsupported format, 1000017 NULL data or data shorter than the strides
  and size say. Safe to call from any thread.
  */
-zego_error zego_send_custom_video_capture_raw_data(struct zego_engine *engine,
-                                                   const uint8_t *data,
+zego_error zego_send_custom_video_capture_raw_data(struct zego_engine *ZEGO_NULLABLE engine,
+                                                   const uint8_t *ZEGO_NULLABLE data,
                                                    uint32_t data_length,
                                                    struct zego_video_frame_param param,
                                                    uint64_t reference_time_ms,
@@ -920,23 +931,23 @@ zego_error zego_send_custom_video_capture_raw_data(struct zego_engine *engine,
  callback. Only 48 kHz mono (or 0 = engine default) is offered: other
  `param` values are 1000017. Safe to call from any thread.
  */
-zego_error zego_start_audio_data_observer(struct zego_engine *engine,
+zego_error zego_start_audio_data_observer(struct zego_engine *ZEGO_NULLABLE engine,
                                           uint32_t observer_bit_mask,
                                           struct zego_audio_frame_param param);
 
 /*
  Stops the audio data observer. Safe to call from any thread.
  */
-zego_error zego_stop_audio_data_observer(struct zego_engine *engine);
+zego_error zego_stop_audio_data_observer(struct zego_engine *ZEGO_NULLABLE engine);
 
 /*
  Replaces the microphone of `channel` with PCM the host sends through
  `zego_send_custom_audio_capture_pcm_data` (`config` NULL = CUSTOM; other
  source types are 1012001). Safe to call from any thread.
  */
-zego_error zego_enable_custom_audio_io(struct zego_engine *engine,
+zego_error zego_enable_custom_audio_io(struct zego_engine *ZEGO_NULLABLE engine,
                                        bool enable,
-                                       const struct zego_custom_audio_config *config,
+                                       const struct zego_custom_audio_config *ZEGO_NULLABLE config,
                                        int32_t channel);
 
 /*
@@ -945,8 +956,8 @@ zego_error zego_enable_custom_audio_io(struct zego_engine *engine,
  the engine cuts 20 ms frames. The data is copied before the call returns.
  Safe to call from any thread.
  */
-zego_error zego_send_custom_audio_capture_pcm_data(struct zego_engine *engine,
-                                                   const uint8_t *data,
+zego_error zego_send_custom_audio_capture_pcm_data(struct zego_engine *ZEGO_NULLABLE engine,
+                                                   const uint8_t *ZEGO_NULLABLE data,
                                                    uint32_t data_length,
                                                    struct zego_audio_frame_param param,
                                                    int32_t channel);
@@ -959,9 +970,9 @@ zego_error zego_send_custom_audio_capture_pcm_data(struct zego_engine *engine,
  `zego_free_video_device_list`. 1000017 when an out pointer is NULL.
  Safe to call from any thread.
  */
-zego_error zego_get_video_device_list(struct zego_engine *engine,
-                                      int32_t *device_count,
-                                      struct zego_device_info **device_list);
+zego_error zego_get_video_device_list(struct zego_engine *ZEGO_NULLABLE engine,
+                                      int32_t *ZEGO_NULLABLE device_count,
+                                      struct zego_device_info *ZEGO_NULLABLE *ZEGO_NULLABLE device_list);
 
 /*
  Frees a list from `zego_get_video_device_list`. Calling with NULL is fine.
@@ -969,7 +980,7 @@ zego_error zego_get_video_device_list(struct zego_engine *engine,
  not hand out, or one already freed, gets 1000017 and is left alone).
  Safe to call from any thread.
  */
-zego_error zego_free_video_device_list(struct zego_device_info *device_list);
+zego_error zego_free_video_device_list(struct zego_device_info *ZEGO_NULLABLE device_list);
 
 /*
  Lists the microphones (`device_type` 0) or speakers (1): the real ones,
@@ -980,10 +991,10 @@ zego_error zego_free_video_device_list(struct zego_device_info *device_list);
  1000017 for another `device_type` or a NULL out pointer.
  Safe to call from any thread.
  */
-zego_error zego_get_audio_device_list(struct zego_engine *engine,
+zego_error zego_get_audio_device_list(struct zego_engine *ZEGO_NULLABLE engine,
                                       int32_t device_type,
-                                      int32_t *device_count,
-                                      struct zego_device_info **device_list);
+                                      int32_t *ZEGO_NULLABLE device_count,
+                                      struct zego_device_info *ZEGO_NULLABLE *ZEGO_NULLABLE device_list);
 
 /*
  Frees a list from `zego_get_audio_device_list`. Calling with NULL is fine.
@@ -991,7 +1002,7 @@ zego_error zego_get_audio_device_list(struct zego_engine *engine,
  not hand out, or one already freed, gets 1000017 and is left alone).
  Safe to call from any thread.
  */
-zego_error zego_free_audio_device_list(struct zego_device_info *device_list);
+zego_error zego_free_audio_device_list(struct zego_device_info *ZEGO_NULLABLE device_list);
 
 /*
  Chooses the camera of `channel` by an id from `zego_get_video_device_list`;
@@ -1001,8 +1012,8 @@ zego_error zego_free_audio_device_list(struct zego_device_info *device_list);
  unknown id, 1000017 for a NULL id or a bad channel.
  Safe to call from any thread.
  */
-zego_error zego_use_video_device(struct zego_engine *engine,
-                                 const char *device_id,
+zego_error zego_use_video_device(struct zego_engine *ZEGO_NULLABLE engine,
+                                 const char *ZEGO_NULLABLE device_id,
                                  int32_t channel);
 
 /*
@@ -1014,9 +1025,9 @@ zego_error zego_use_video_device(struct zego_engine *engine,
  unknown id, 1000017 for a NULL id or another `device_type`.
  Safe to call from any thread.
  */
-zego_error zego_use_audio_device(struct zego_engine *engine,
+zego_error zego_use_audio_device(struct zego_engine *ZEGO_NULLABLE engine,
                                  int32_t device_type,
-                                 const char *device_id);
+                                 const char *ZEGO_NULLABLE device_id);
 
 /*
  Writes the id of the camera used when none was chosen (the first real
@@ -1026,10 +1037,10 @@ zego_error zego_use_audio_device(struct zego_engine *engine,
  (may be NULL). Ids are shorter than 512 bytes. 1000017 when `buf` is NULL
  or too short (nothing is written then). Safe to call from any thread.
  */
-zego_error zego_get_default_video_device_id(struct zego_engine *engine,
-                                            char *buf,
+zego_error zego_get_default_video_device_id(struct zego_engine *ZEGO_NULLABLE engine,
+                                            char *ZEGO_NULLABLE buf,
                                             size_t len,
-                                            size_t *out_len);
+                                            size_t *ZEGO_NULLABLE out_len);
 
 /*
  Writes the id of the microphone (`device_type` 0) or speaker (1) used
@@ -1038,60 +1049,62 @@ zego_error zego_get_default_video_device_id(struct zego_engine *engine,
  does. 1000017 for another `device_type`, a NULL or too short `buf`.
  Safe to call from any thread.
  */
-zego_error zego_get_default_audio_device_id(struct zego_engine *engine,
+zego_error zego_get_default_audio_device_id(struct zego_engine *ZEGO_NULLABLE engine,
                                             int32_t device_type,
-                                            char *buf,
+                                            char *ZEGO_NULLABLE buf,
                                             size_t len,
-                                            size_t *out_len);
+                                            size_t *ZEGO_NULLABLE out_len);
 
 /*
  Turns the camera of `channel` on or off (off: no video is captured).
  Safe to call from any thread.
  */
-zego_error zego_enable_camera(struct zego_engine *engine, bool enable, int32_t channel);
+zego_error zego_enable_camera(struct zego_engine *ZEGO_NULLABLE engine,
+                              bool enable,
+                              int32_t channel);
 
 /*
  Mutes the microphone: it keeps capturing, but silence. Safe to call from any thread.
  */
-zego_error zego_mute_microphone(struct zego_engine *engine, bool mute);
+zego_error zego_mute_microphone(struct zego_engine *ZEGO_NULLABLE engine, bool mute);
 
 /*
  Mutes the speaker: played streams are mixed to silence. Safe to call from any thread.
  */
-zego_error zego_mute_speaker(struct zego_engine *engine, bool mute);
+zego_error zego_mute_speaker(struct zego_engine *ZEGO_NULLABLE engine, bool mute);
 
 /*
  Mutes the audio of a played stream (1004011 when it is not played).
  Safe to call from any thread.
  */
-zego_error zego_mute_play_stream_audio(struct zego_engine *engine,
-                                       const char *stream_id,
+zego_error zego_mute_play_stream_audio(struct zego_engine *ZEGO_NULLABLE engine,
+                                       const char *ZEGO_NULLABLE stream_id,
                                        bool mute);
 
 /*
  Mutes the video of a played stream: no frames are delivered (1004011 when
  it is not played). Safe to call from any thread.
  */
-zego_error zego_mute_play_stream_video(struct zego_engine *engine,
-                                       const char *stream_id,
+zego_error zego_mute_play_stream_video(struct zego_engine *ZEGO_NULLABLE engine,
+                                       const char *ZEGO_NULLABLE stream_id,
                                        bool mute);
 
 /*
  The library version, e.g. "0.1.0". Static string; never free it.
  */
-const char *zego_get_version(void);
+const char *ZEGO_NULLABLE zego_get_version(void);
 
 /*
  A static English description of a ZEGO error code returned by this
  library, or NULL for an unknown code. Never free it.
  */
-const char *zego_get_error_message(zego_error error_code);
+const char *ZEGO_NULLABLE zego_get_error_message(zego_error error_code);
 
 /*
  Sets engine-wide options for engines created afterwards. NULL is 1000017.
  Safe to call from any thread.
  */
-zego_error zego_set_engine_config(const struct zego_engine_config *config);
+zego_error zego_set_engine_config(const struct zego_engine_config *ZEGO_NULLABLE config);
 
 /*
  Creates an engine. Many engines may live in one process; each has its own
@@ -1100,8 +1113,8 @@ zego_error zego_set_engine_config(const struct zego_engine_config *config);
  Errors: 1000017 NULL argument, 1001000 app id 0, 1001001/1001002 bad app sign,
  1000017 bad scenario or server URL. Safe to call from any thread.
  */
-zego_error zego_create_engine(const struct zego_engine_profile *profile,
-                              struct zego_engine **out_engine);
+zego_error zego_create_engine(const struct zego_engine_profile *ZEGO_NULLABLE profile,
+                              struct zego_engine *ZEGO_NULLABLE *ZEGO_NULLABLE out_engine);
 
 /*
  Destroys an engine: logs out of its room (waiting up to 3 s for the
@@ -1112,40 +1125,40 @@ zego_error zego_create_engine(const struct zego_engine_profile *profile,
  it finishes when that callback returns. The handle is invalid afterwards;
  destroying it again returns 1000001.
  */
-zego_error zego_destroy_engine(struct zego_engine *engine,
+zego_error zego_destroy_engine(struct zego_engine *ZEGO_NULLABLE engine,
                                zego_on_engine_destroyed on_destroyed,
-                               void *user_context);
+                               void *ZEGO_NULLABLE user_context);
 
 /*
  Sends a broadcast message to every other user of the room. The result
  (with the message id) arrives in im_send_broadcast_message_result with
  `out_seq`. Safe to call from any thread.
  */
-zego_error zego_send_broadcast_message(struct zego_engine *engine,
-                                       const char *room_id,
-                                       const char *message,
-                                       zego_seq *out_seq);
+zego_error zego_send_broadcast_message(struct zego_engine *ZEGO_NULLABLE engine,
+                                       const char *ZEGO_NULLABLE room_id,
+                                       const char *ZEGO_NULLABLE message,
+                                       zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Sends a barrage message to every other user of the room; the result
  arrives in im_send_barrage_message_result. Safe to call from any thread.
  */
-zego_error zego_send_barrage_message(struct zego_engine *engine,
-                                     const char *room_id,
-                                     const char *message,
-                                     zego_seq *out_seq);
+zego_error zego_send_barrage_message(struct zego_engine *ZEGO_NULLABLE engine,
+                                     const char *ZEGO_NULLABLE room_id,
+                                     const char *ZEGO_NULLABLE message,
+                                     zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Sends a command to the listed users of the room (`to_user_count` may not
  be 0: 1009011). Only `user_id` of each entry is read. The result arrives
  in im_send_custom_command_result. Safe to call from any thread.
  */
-zego_error zego_send_custom_command(struct zego_engine *engine,
-                                    const char *room_id,
-                                    const char *command,
-                                    const struct zego_user *to_user_list,
+zego_error zego_send_custom_command(struct zego_engine *ZEGO_NULLABLE engine,
+                                    const char *ZEGO_NULLABLE room_id,
+                                    const char *ZEGO_NULLABLE command,
+                                    const struct zego_user *ZEGO_NULLABLE to_user_list,
                                     uint32_t to_user_count,
-                                    zego_seq *out_seq);
+                                    zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Plays `stream_id` of the logged-in room. `canvas` may be NULL; with a
@@ -1156,28 +1169,29 @@ zego_error zego_send_custom_command(struct zego_engine *engine,
  1000014-1000016 stream id, 1004010 more than 12 streams. Playing a stream
  already playing is a no-op. Safe to call from any thread.
  */
-zego_error zego_start_playing_stream(struct zego_engine *engine,
-                                     const char *stream_id,
-                                     const struct zego_canvas *canvas);
+zego_error zego_start_playing_stream(struct zego_engine *ZEGO_NULLABLE engine,
+                                     const char *ZEGO_NULLABLE stream_id,
+                                     const struct zego_canvas *ZEGO_NULLABLE canvas);
 
 /*
  Stops playing `stream_id`. Safe to call from any thread.
  */
-zego_error zego_stop_playing_stream(struct zego_engine *engine, const char *stream_id);
+zego_error zego_stop_playing_stream(struct zego_engine *ZEGO_NULLABLE engine,
+                                    const char *ZEGO_NULLABLE stream_id);
 
 /*
  Starts capture and the local preview of `channel` (0 MAIN .. 3 FOURTH).
  `canvas` may be NULL; with a view, captured frames come back with it
  through the canvas frame callback. Safe to call from any thread.
  */
-zego_error zego_start_preview(struct zego_engine *engine,
-                              const struct zego_canvas *canvas,
+zego_error zego_start_preview(struct zego_engine *ZEGO_NULLABLE engine,
+                              const struct zego_canvas *ZEGO_NULLABLE canvas,
                               int32_t channel);
 
 /*
  Stops the local preview of `channel`. Safe to call from any thread.
  */
-zego_error zego_stop_preview(struct zego_engine *engine, int32_t channel);
+zego_error zego_stop_preview(struct zego_engine *ZEGO_NULLABLE engine, int32_t channel);
 
 /*
  Publishes `stream_id` from `channel` in the logged-in room. Returns at
@@ -1186,334 +1200,338 @@ zego_error zego_stop_preview(struct zego_engine *engine, int32_t channel);
  Errors: 1000002 not logged in, 1000014-1000016 stream id, 1003023 channel
  busy with another stream, 1000017 bad channel. Safe to call from any thread.
  */
-zego_error zego_start_publishing_stream(struct zego_engine *engine,
-                                        const char *stream_id,
+zego_error zego_start_publishing_stream(struct zego_engine *ZEGO_NULLABLE engine,
+                                        const char *ZEGO_NULLABLE stream_id,
                                         int32_t channel);
 
 /*
  Stops publishing on `channel`; the room sees the stream deleted.
  Safe to call from any thread.
  */
-zego_error zego_stop_publishing_stream(struct zego_engine *engine, int32_t channel);
+zego_error zego_stop_publishing_stream(struct zego_engine *ZEGO_NULLABLE engine, int32_t channel);
 
 /*
  Sets the extra info of the stream published on `channel`; the result
  arrives in publisher_update_stream_extra_info_result with `out_seq`.
  Safe to call from any thread.
  */
-zego_error zego_set_stream_extra_info(struct zego_engine *engine,
-                                      const char *extra_info,
+zego_error zego_set_stream_extra_info(struct zego_engine *ZEGO_NULLABLE engine,
+                                      const char *ZEGO_NULLABLE extra_info,
                                       int32_t channel,
-                                      zego_seq *out_seq);
+                                      zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Sets the video encoder configuration of `channel` (sizes even, 16..4096;
  fps 1..60; bitrate kbps; codec 0 = H.264). 1000017 when out of range.
  Safe to call from any thread.
  */
-zego_error zego_set_video_config(struct zego_engine *engine,
-                                 const struct zego_video_config *config,
+zego_error zego_set_video_config(struct zego_engine *ZEGO_NULLABLE engine,
+                                 const struct zego_video_config *ZEGO_NULLABLE config,
                                  int32_t channel);
 
 /*
  Reads the video configuration of `channel` into `out_config`.
  Safe to call from any thread.
  */
-zego_error zego_get_video_config(struct zego_engine *engine,
+zego_error zego_get_video_config(struct zego_engine *ZEGO_NULLABLE engine,
                                  int32_t channel,
-                                 struct zego_video_config *out_config);
+                                 struct zego_video_config *ZEGO_NULLABLE out_config);
 
 /*
  Reads the audio configuration of `channel` into `out_config`.
  Safe to call from any thread.
  */
-zego_error zego_get_audio_config(struct zego_engine *engine,
+zego_error zego_get_audio_config(struct zego_engine *ZEGO_NULLABLE engine,
                                  int32_t channel,
-                                 struct zego_audio_config *out_config);
+                                 struct zego_audio_config *ZEGO_NULLABLE out_config);
 
 /*
  Mutes (stops sending) the video of `channel`'s stream. Safe to call from any thread.
  */
-zego_error zego_mute_publish_stream_video(struct zego_engine *engine, bool mute, int32_t channel);
+zego_error zego_mute_publish_stream_video(struct zego_engine *ZEGO_NULLABLE engine,
+                                          bool mute,
+                                          int32_t channel);
 
 /*
  Mutes (stops sending) the audio of `channel`'s stream. Safe to call from any thread.
  */
-zego_error zego_mute_publish_stream_audio(struct zego_engine *engine, bool mute, int32_t channel);
+zego_error zego_mute_publish_stream_audio(struct zego_engine *ZEGO_NULLABLE engine,
+                                          bool mute,
+                                          int32_t channel);
 
 /*
  Sets the audio encoder configuration of `channel` (bitrate 6..510 kbps,
  channel 1 mono / 2 stereo). 1000017 when out of range. Safe to call from any thread.
  */
-zego_error zego_set_audio_config(struct zego_engine *engine,
-                                 const struct zego_audio_config *config,
+zego_error zego_set_audio_config(struct zego_engine *ZEGO_NULLABLE engine,
+                                 const struct zego_audio_config *ZEGO_NULLABLE config,
                                  int32_t channel);
 
 /*
  Registers the `zego_on_room_state_changed` callback.
  */
-zego_error zego_register_room_state_changed_callback(struct zego_engine *engine,
+zego_error zego_register_room_state_changed_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                      zego_on_room_state_changed callback,
-                                                     void *user_context);
+                                                     void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_state_update` callback.
  */
-zego_error zego_register_room_state_update_callback(struct zego_engine *engine,
+zego_error zego_register_room_state_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                     zego_on_room_state_update callback,
-                                                    void *user_context);
+                                                    void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_login_result` callback.
  */
-zego_error zego_register_room_login_result_callback(struct zego_engine *engine,
+zego_error zego_register_room_login_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                     zego_on_room_login_result callback,
-                                                    void *user_context);
+                                                    void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_logout_result` callback.
  */
-zego_error zego_register_room_logout_result_callback(struct zego_engine *engine,
+zego_error zego_register_room_logout_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                      zego_on_room_logout_result callback,
-                                                     void *user_context);
+                                                     void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_user_update` callback.
  */
-zego_error zego_register_room_user_update_callback(struct zego_engine *engine,
+zego_error zego_register_room_user_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                    zego_on_room_user_update callback,
-                                                   void *user_context);
+                                                   void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_online_user_count_update` callback.
  */
-zego_error zego_register_room_online_user_count_update_callback(struct zego_engine *engine,
+zego_error zego_register_room_online_user_count_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                 zego_on_room_online_user_count_update callback,
-                                                                void *user_context);
+                                                                void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_stream_update` callback.
  */
-zego_error zego_register_room_stream_update_callback(struct zego_engine *engine,
+zego_error zego_register_room_stream_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                      zego_on_room_stream_update callback,
-                                                     void *user_context);
+                                                     void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_stream_extra_info_update` callback.
  */
-zego_error zego_register_room_stream_extra_info_update_callback(struct zego_engine *engine,
+zego_error zego_register_room_stream_extra_info_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                 zego_on_room_stream_extra_info_update callback,
-                                                                void *user_context);
+                                                                void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_extra_info_update` callback.
  */
-zego_error zego_register_room_extra_info_update_callback(struct zego_engine *engine,
+zego_error zego_register_room_extra_info_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                          zego_on_room_extra_info_update callback,
-                                                         void *user_context);
+                                                         void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_token_will_expire` callback.
  */
-zego_error zego_register_room_token_will_expire_callback(struct zego_engine *engine,
+zego_error zego_register_room_token_will_expire_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                          zego_on_room_token_will_expire callback,
-                                                         void *user_context);
+                                                         void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_room_set_room_extra_info_result` callback.
  */
-zego_error zego_register_room_set_room_extra_info_result_callback(struct zego_engine *engine,
+zego_error zego_register_room_set_room_extra_info_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                   zego_on_room_set_room_extra_info_result callback,
-                                                                  void *user_context);
+                                                                  void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_state_update` callback.
  */
-zego_error zego_register_publisher_state_update_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_state_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                          zego_on_publisher_state_update callback,
-                                                         void *user_context);
+                                                         void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_update_stream_extra_info_result` callback.
  */
-zego_error zego_register_publisher_update_stream_extra_info_result_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_update_stream_extra_info_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                             zego_on_publisher_update_stream_extra_info_result callback,
-                                                                            void *user_context);
+                                                                            void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_player_state_update` callback.
  */
-zego_error zego_register_player_state_update_callback(struct zego_engine *engine,
+zego_error zego_register_player_state_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                       zego_on_player_state_update callback,
-                                                      void *user_context);
+                                                      void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_im_recv_broadcast_message` callback.
  */
-zego_error zego_register_im_recv_broadcast_message_callback(struct zego_engine *engine,
+zego_error zego_register_im_recv_broadcast_message_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                             zego_on_im_recv_broadcast_message callback,
-                                                            void *user_context);
+                                                            void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_im_recv_barrage_message` callback.
  */
-zego_error zego_register_im_recv_barrage_message_callback(struct zego_engine *engine,
+zego_error zego_register_im_recv_barrage_message_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                           zego_on_im_recv_barrage_message callback,
-                                                          void *user_context);
+                                                          void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_im_recv_custom_command` callback.
  */
-zego_error zego_register_im_recv_custom_command_callback(struct zego_engine *engine,
+zego_error zego_register_im_recv_custom_command_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                          zego_on_im_recv_custom_command callback,
-                                                         void *user_context);
+                                                         void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_im_send_broadcast_message_result` callback.
  */
-zego_error zego_register_im_send_broadcast_message_result_callback(struct zego_engine *engine,
+zego_error zego_register_im_send_broadcast_message_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                    zego_on_im_send_broadcast_message_result callback,
-                                                                   void *user_context);
+                                                                   void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_im_send_barrage_message_result` callback.
  */
-zego_error zego_register_im_send_barrage_message_result_callback(struct zego_engine *engine,
+zego_error zego_register_im_send_barrage_message_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                  zego_on_im_send_barrage_message_result callback,
-                                                                 void *user_context);
+                                                                 void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_im_send_custom_command_result` callback.
  */
-zego_error zego_register_im_send_custom_command_result_callback(struct zego_engine *engine,
+zego_error zego_register_im_send_custom_command_result_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                 zego_on_im_send_custom_command_result callback,
-                                                                void *user_context);
+                                                                void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_captured_video_first_frame` callback.
  */
-zego_error zego_register_publisher_captured_video_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_captured_video_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                        zego_on_publisher_captured_video_first_frame callback,
-                                                                       void *user_context);
+                                                                       void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_captured_audio_first_frame` callback.
  */
-zego_error zego_register_publisher_captured_audio_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_captured_audio_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                        zego_on_publisher_captured_audio_first_frame callback,
-                                                                       void *user_context);
+                                                                       void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_send_video_first_frame` callback.
  */
-zego_error zego_register_publisher_send_video_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_send_video_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                    zego_on_publisher_send_video_first_frame callback,
-                                                                   void *user_context);
+                                                                   void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_send_audio_first_frame` callback.
  */
-zego_error zego_register_publisher_send_audio_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_send_audio_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                    zego_on_publisher_send_audio_first_frame callback,
-                                                                   void *user_context);
+                                                                   void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_video_size_changed` callback.
  */
-zego_error zego_register_publisher_video_size_changed_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_video_size_changed_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                zego_on_publisher_video_size_changed callback,
-                                                               void *user_context);
+                                                               void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_player_recv_video_first_frame` callback.
  */
-zego_error zego_register_player_recv_video_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_player_recv_video_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                 zego_on_player_recv_video_first_frame callback,
-                                                                void *user_context);
+                                                                void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_player_recv_audio_first_frame` callback.
  */
-zego_error zego_register_player_recv_audio_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_player_recv_audio_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                 zego_on_player_recv_audio_first_frame callback,
-                                                                void *user_context);
+                                                                void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_player_render_video_first_frame` callback.
  */
-zego_error zego_register_player_render_video_first_frame_callback(struct zego_engine *engine,
+zego_error zego_register_player_render_video_first_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                   zego_on_player_render_video_first_frame callback,
-                                                                  void *user_context);
+                                                                  void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_player_video_size_changed` callback.
  */
-zego_error zego_register_player_video_size_changed_callback(struct zego_engine *engine,
+zego_error zego_register_player_video_size_changed_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                             zego_on_player_video_size_changed callback,
-                                                            void *user_context);
+                                                            void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_custom_video_render_remote_frame_data` callback.
  */
-zego_error zego_register_custom_video_render_remote_frame_data_callback(struct zego_engine *engine,
+zego_error zego_register_custom_video_render_remote_frame_data_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                         zego_on_custom_video_render_remote_frame_data callback,
-                                                                        void *user_context);
+                                                                        void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_canvas_video_frame` callback.
  */
-zego_error zego_register_canvas_video_frame_callback(struct zego_engine *engine,
+zego_error zego_register_canvas_video_frame_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                      zego_on_canvas_video_frame callback,
-                                                     void *user_context);
+                                                     void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_playback_audio_data` callback.
  */
-zego_error zego_register_playback_audio_data_callback(struct zego_engine *engine,
+zego_error zego_register_playback_audio_data_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                       zego_on_playback_audio_data callback,
-                                                      void *user_context);
+                                                      void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_publisher_quality_update` callback.
  */
-zego_error zego_register_publisher_quality_update_callback(struct zego_engine *engine,
+zego_error zego_register_publisher_quality_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                            zego_on_publisher_quality_update callback,
-                                                           void *user_context);
+                                                           void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_player_quality_update` callback.
  */
-zego_error zego_register_player_quality_update_callback(struct zego_engine *engine,
+zego_error zego_register_player_quality_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                         zego_on_player_quality_update callback,
-                                                        void *user_context);
+                                                        void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_network_quality` callback.
  */
-zego_error zego_register_network_quality_callback(struct zego_engine *engine,
+zego_error zego_register_network_quality_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                   zego_on_network_quality callback,
-                                                  void *user_context);
+                                                  void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_remote_camera_state_update` callback.
  */
-zego_error zego_register_remote_camera_state_update_callback(struct zego_engine *engine,
+zego_error zego_register_remote_camera_state_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                              zego_on_remote_camera_state_update callback,
-                                                             void *user_context);
+                                                             void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_remote_mic_state_update` callback.
  */
-zego_error zego_register_remote_mic_state_update_callback(struct zego_engine *engine,
+zego_error zego_register_remote_mic_state_update_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                           zego_on_remote_mic_state_update callback,
-                                                          void *user_context);
+                                                          void *ZEGO_NULLABLE user_context);
 
 /*
  Registers the `zego_on_local_device_exception_occurred` callback.
  */
-zego_error zego_register_local_device_exception_occurred_callback(struct zego_engine *engine,
+zego_error zego_register_local_device_exception_occurred_callback(struct zego_engine *ZEGO_NULLABLE engine,
                                                                   zego_on_local_device_exception_occurred callback,
-                                                                  void *user_context);
+                                                                  void *ZEGO_NULLABLE user_context);
 
 /*
  Logs in to a room (single-room mode: one room per engine at a time).
@@ -1523,44 +1541,48 @@ zego_error zego_register_local_device_exception_occurred_callback(struct zego_en
  Errors: 1002011-1002013 room id, 1002005-1002010 user, 1002001 already in a room.
  Safe to call from any thread.
  */
-zego_error zego_login_room(struct zego_engine *engine,
-                           const char *room_id,
-                           const struct zego_user *user,
-                           const struct zego_room_config *config,
-                           zego_seq *out_seq);
+zego_error zego_login_room(struct zego_engine *ZEGO_NULLABLE engine,
+                           const char *ZEGO_NULLABLE room_id,
+                           const struct zego_user *ZEGO_NULLABLE user,
+                           const struct zego_room_config *ZEGO_NULLABLE config,
+                           zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Logs out of `room_id` (NULL = every room). Publishing and playing in the
  room stop; room_state_changed(LOGOUT) and room_logout_result follow.
  1002002 when not in that room. Safe to call from any thread.
  */
-zego_error zego_logout_room(struct zego_engine *engine, const char *room_id, zego_seq *out_seq);
+zego_error zego_logout_room(struct zego_engine *ZEGO_NULLABLE engine,
+                            const char *ZEGO_NULLABLE room_id,
+                            zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Leaves `from_room_id` and logs in to `to_room_id` as the same user
  (`config` NULL = defaults). Safe to call from any thread.
  */
-zego_error zego_switch_room(struct zego_engine *engine,
-                            const char *from_room_id,
-                            const char *to_room_id,
-                            const struct zego_room_config *config);
+zego_error zego_switch_room(struct zego_engine *ZEGO_NULLABLE engine,
+                            const char *ZEGO_NULLABLE from_room_id,
+                            const char *ZEGO_NULLABLE to_room_id,
+                            const struct zego_room_config *ZEGO_NULLABLE config);
 
 /*
  Gives the room a new token (after room_token_will_expire). It is also
  used for later reconnects. Safe to call from any thread.
  */
-zego_error zego_renew_token(struct zego_engine *engine, const char *room_id, const char *token);
+zego_error zego_renew_token(struct zego_engine *ZEGO_NULLABLE engine,
+                            const char *ZEGO_NULLABLE room_id,
+                            const char *ZEGO_NULLABLE token);
 
 /*
  Sets one key of the room's extra info; the result arrives in
  room_set_room_extra_info_result with `out_seq`, and the other users get
  room_extra_info_update. Safe to call from any thread.
  */
-zego_error zego_set_room_extra_info(struct zego_engine *engine,
-                                    const char *room_id,
-                                    const char *key,
-                                    const char *value,
-                                    zego_seq *out_seq);
+zego_error zego_set_room_extra_info(struct zego_engine *ZEGO_NULLABLE engine,
+                                    const char *ZEGO_NULLABLE room_id,
+                                    const char *ZEGO_NULLABLE key,
+                                    const char *ZEGO_NULLABLE value,
+                                    zego_seq *ZEGO_NULLABLE out_seq);
 
 /*
  Starts an embedded server listening on `listen_addr` ("127.0.0.1:0"
@@ -1570,23 +1592,23 @@ zego_error zego_set_room_extra_info(struct zego_engine *engine,
  config, 1001901 cannot listen on the address. Caller owns the returned
  server; free it with `zego_local_server_stop`. Safe to call from any thread.
  */
-zego_error zego_local_server_start(const char *listen_addr,
-                                   const char *config_json,
-                                   struct zego_local_server **out_server);
+zego_error zego_local_server_start(const char *ZEGO_NULLABLE listen_addr,
+                                   const char *ZEGO_NULLABLE config_json,
+                                   struct zego_local_server *ZEGO_NULLABLE *ZEGO_NULLABLE out_server);
 
 /*
  "ws://127.0.0.1:PORT" of a running embedded server, for
  `zego_engine_profile.server`. Valid until `zego_local_server_stop`; NULL
  for an invalid server. Safe to call from any thread.
  */
-const char *zego_local_server_url(const struct zego_local_server *server);
+const char *ZEGO_NULLABLE zego_local_server_url(const struct zego_local_server *ZEGO_NULLABLE server);
 
 /*
  Stops an embedded server: closes every session (engines see their
  connection drop and start reconnecting) and frees the port at once.
  The pointer is invalid afterwards. Safe to call from any thread.
  */
-zego_error zego_local_server_stop(struct zego_local_server *server);
+zego_error zego_local_server_stop(struct zego_local_server *ZEGO_NULLABLE server);
 
 #ifdef __cplusplus
 }  // extern "C"
