@@ -37,7 +37,6 @@ use crate::media::tone::{NullSpeaker, Tone, VirtualMicrophone};
 use crate::media::virtual_camera::VirtualCamera;
 use crate::media::AUDIO_SAMPLE_RATE;
 
-
 /// Environment variable: `virtual` makes the virtual devices the defaults.
 pub const DEVICES_ENV: &str = "ZEGO_DEVICES";
 

@@ -22,6 +22,8 @@ use crate::rtc::{self, PeerConnection, RtpCodecKind, RtpPacket, TrackRemote, Tra
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for a missing video packet before it counts as lost.
 const VIDEO_REORDER_DELAY: Duration = Duration::from_millis(40);
+/// Most lost audio frames concealed in a row; a longer gap is a break, not a loss.
+const MAX_CONCEALED_FRAMES: i16 = 5;
 /// Fewest milliseconds between two keyframe requests of one stream.
 const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(300);
 
@@ -150,6 +152,16 @@ impl PlaySession {
 
 impl Drop for PlaySession {
     fn drop(&mut self) {
+        let c = &self.counters;
+        tracing::info!(
+            frames_decoded = c.frames_decoded.load(Ordering::Relaxed),
+            frames_rendered = c.frames_rendered.load(Ordering::Relaxed),
+            decode_errors = c.decode_errors.load(Ordering::Relaxed),
+            packets_lost = c.packets_lost.load(Ordering::Relaxed),
+            video_packets = c.video_packets.load(Ordering::Relaxed),
+            audio_packets = c.audio_packets.load(Ordering::Relaxed),
+            "play session ended"
+        );
         self.stop.store(true, Ordering::Relaxed);
         let pc = self.pc.clone();
         crate::runtime::runtime().spawn(async move {
@@ -184,12 +196,16 @@ async fn receive_audio(
             events.send(Event::PlayerRecvAudioFirstFrame { stream_id: stream_id.clone() });
         }
         counters.audio_bytes.fetch_add(packet.payload.len() as u64, Ordering::Relaxed);
-        if gap == 2 {
+        if gap >= 2 {
+            counters.packets_lost.fetch_add(gap as u64 - 1, Ordering::Relaxed);
+            // Conceal all but the last lost frame (packet loss concealment), then
+            // recover the last one from this packet's in-band FEC.
+            for _ in 0..(gap - 2).min(MAX_CONCEALED_FRAMES) {
+                audio.push(&decoder.conceal());
+            }
             if let Ok(pcm) = decoder.decode_fec(&packet.payload) {
                 audio.push(&pcm);
             }
-        } else if gap > 2 {
-            counters.packets_lost.fetch_add(gap as u64 - 1, Ordering::Relaxed);
         }
         last_seq = Some(seq);
         if let Ok(pcm) = decoder.decode(&packet.payload) {

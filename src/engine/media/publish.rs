@@ -211,6 +211,13 @@ impl PublishSession {
 
 impl Drop for PublishSession {
     fn drop(&mut self) {
+        let c = &self.counters;
+        tracing::info!(
+            video_frames_sent = c.video_frames.load(Ordering::Relaxed),
+            audio_frames_sent = c.audio_frames.load(Ordering::Relaxed),
+            keyframe_requests = c.keyframe_requests.load(Ordering::Relaxed),
+            "publish session ended"
+        );
         self.channel.attach(None, None);
         self.stop.store(true, Ordering::Relaxed);
         let pc = self.pc.clone();
