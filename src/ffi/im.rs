@@ -6,12 +6,28 @@ use super::boundary::{ffi_boundary, str_arg, write_out};
 use super::handles::{engine, zego_engine};
 use super::room::{room_id_arg, user_id_arg};
 use super::types::*;
+use crate::engine::Engine;
 use crate::error_code as ec;
 use crate::validate;
 
 /// Reads a message: NULL 1009001, longer than 1024 bytes 1009002.
 fn message_arg<'a>(ptr: *const c_char) -> Result<&'a str, i32> {
     str_arg(ptr, validate::MAX_MESSAGE_LEN, [ec::IM_CONTENT_NULL, ec::ILLEGAL_PARAM, ec::IM_CONTENT_TOO_LONG])
+}
+
+/// Checks the arguments of a room message and sends it with `send`.
+fn send_text(
+    engine: *mut zego_engine,
+    room_id: *const c_char,
+    message: *const c_char,
+    out_seq: *mut zego_seq,
+    send: fn(&Engine, &str, &str) -> Result<i32, i32>,
+) -> zego_error {
+    ffi_boundary!(|| {
+        let engine = self::engine(engine)?;
+        write_out(out_seq, send(&engine, room_id_arg(room_id)?, message_arg(message)?)?);
+        Ok(())
+    })
 }
 
 /// Sends a broadcast message to every other user of the room. The result
@@ -24,11 +40,7 @@ pub extern "C" fn zego_send_broadcast_message(
     message: *const c_char,
     out_seq: *mut zego_seq,
 ) -> zego_error {
-    ffi_boundary!(|| {
-        let engine = self::engine(engine)?;
-        write_out(out_seq, engine.send_broadcast_message(room_id_arg(room_id)?, message_arg(message)?)?);
-        Ok(())
-    })
+    send_text(engine, room_id, message, out_seq, Engine::send_broadcast_message)
 }
 
 /// Sends a barrage message to every other user of the room; the result
@@ -40,11 +52,7 @@ pub extern "C" fn zego_send_barrage_message(
     message: *const c_char,
     out_seq: *mut zego_seq,
 ) -> zego_error {
-    ffi_boundary!(|| {
-        let engine = self::engine(engine)?;
-        write_out(out_seq, engine.send_barrage_message(room_id_arg(room_id)?, message_arg(message)?)?);
-        Ok(())
-    })
+    send_text(engine, room_id, message, out_seq, Engine::send_barrage_message)
 }
 
 /// Sends a command to the listed users of the room (`to_user_count` may not

@@ -94,17 +94,7 @@ pub extern "C" fn zego_set_video_config(
         let engine = self::engine(engine)?;
         // SAFETY: a non-NULL config points at a valid struct (C ABI contract).
         let c = unsafe { config.as_ref() }.ok_or(ec::ILLEGAL_PARAM)?;
-        let config = VideoConfig {
-            capture_width: c.capture_width,
-            capture_height: c.capture_height,
-            encode_width: c.encode_width,
-            encode_height: c.encode_height,
-            fps: c.fps,
-            bitrate: c.bitrate,
-            codec_id: c.codec_id,
-            key_frame_interval: c.key_frame_interval,
-        };
-        engine.set_video_config(config, channel)
+        engine.set_video_config(VideoConfig::from(*c), channel)
     })
 }
 
@@ -121,19 +111,7 @@ pub extern "C" fn zego_get_video_config(
         if out_config.is_null() {
             return Err(ec::ILLEGAL_PARAM);
         }
-        write_out(
-            out_config,
-            zego_video_config {
-                capture_width: c.capture_width,
-                capture_height: c.capture_height,
-                encode_width: c.encode_width,
-                encode_height: c.encode_height,
-                fps: c.fps,
-                bitrate: c.bitrate,
-                codec_id: c.codec_id,
-                key_frame_interval: c.key_frame_interval,
-            },
-        );
+        write_out(out_config, zego_video_config::from(c));
         Ok(())
     })
 }

@@ -74,6 +74,35 @@ pub struct zego_video_config {
     pub key_frame_interval: i32,
 }
 
+/// Field-for-field: the C struct and the engine's configuration.
+macro_rules! video_config_fields {
+    ($from:ident => $to:ident) => {
+        $to {
+            capture_width: $from.capture_width,
+            capture_height: $from.capture_height,
+            encode_width: $from.encode_width,
+            encode_height: $from.encode_height,
+            fps: $from.fps,
+            bitrate: $from.bitrate,
+            codec_id: $from.codec_id,
+            key_frame_interval: $from.key_frame_interval,
+        }
+    };
+}
+
+impl From<zego_video_config> for crate::engine::VideoConfig {
+    fn from(c: zego_video_config) -> Self {
+        use crate::engine::VideoConfig;
+        video_config_fields!(c => VideoConfig)
+    }
+}
+
+impl From<crate::engine::VideoConfig> for zego_video_config {
+    fn from(c: crate::engine::VideoConfig) -> Self {
+        video_config_fields!(c => zego_video_config)
+    }
+}
+
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct zego_audio_config {
