@@ -155,25 +155,11 @@ struct MediaLog {
 
 impl MediaLog {
     fn wait_frames(&self, n: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut frames = self.frames.lock();
-        while frames.len() < n {
-            if self.changed.wait_until(&mut frames, deadline).timed_out() {
-                return frames.len() >= n;
-            }
-        }
-        true
+        harness::wait_len(&self.frames, &self.changed, n, timeout)
     }
 
     fn wait_audio(&self, samples: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut pcm = self.pcm.lock();
-        while pcm.len() < samples {
-            if self.changed.wait_until(&mut pcm, deadline).timed_out() {
-                return pcm.len() >= samples;
-            }
-        }
-        true
+        harness::wait_len(&self.pcm, &self.changed, samples, timeout)
     }
 }
 

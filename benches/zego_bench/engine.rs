@@ -54,14 +54,7 @@ impl FrameLog {
 
     /// Waits until `n` frames arrived; false on timeout.
     pub fn wait_frames(&self, n: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut frames = self.frames.lock();
-        while frames.len() < n {
-            if self.changed.wait_until(&mut frames, deadline).timed_out() {
-                return frames.len() >= n;
-            }
-        }
-        true
+        crate::harness::wait_len(&self.frames, &self.changed, n, timeout)
     }
 
     pub fn first_at(&self) -> Option<Instant> {

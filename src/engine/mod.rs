@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::error_code as ec;
 use crate::media::frame::VideoFrame;
 use crate::protocol::User;
-use crate::room::{self, Command, Phase, PublishEntry, RoomParams, RoomShared};
+use crate::room::{self, Command, PublishEntry, RoomParams, RoomShared};
 use crate::validate;
 
 pub use callback_thread::{EventHandler, EventSender, Finalizer};
@@ -114,7 +114,6 @@ impl Engine {
             epoch,
             room_id: room_id.to_owned(),
             user: user.clone(),
-            phase: Phase::Logining,
             publishing: Default::default(),
             playing: Default::default(),
             commands: tx,

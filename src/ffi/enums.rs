@@ -130,3 +130,41 @@ pub enum zego_stream_quality_level {
     die = 4,
     unknown = 5,
 }
+
+/// `ZegoAudioDeviceType`.
+#[repr(i32)]
+pub enum zego_audio_device_type {
+    input = 0,
+    output = 1,
+}
+
+/// `ZegoDeviceType` (the kinds `zego_on_local_device_exception_occurred` reports).
+#[repr(i32)]
+pub enum zego_device_type {
+    unknown = 0,
+    camera = 1,
+    microphone = 2,
+    speaker = 3,
+    audio_device = 4,
+    audio_session = 5,
+}
+
+/// `ZegoDeviceExceptionType` (this engine reports generic, invalid_id,
+/// permission_not_granted, device_occupied and device_unplugged).
+#[repr(i32)]
+pub enum zego_device_exception_type {
+    unknown = 0,
+    generic = 1,
+    invalid_id = 2,
+    permission_not_granted = 3,
+    zero_capture_fps = 4,
+    device_occupied = 5,
+    device_unplugged = 6,
+    reboot_required = 7,
+    media_services_were_lost = 8,
+    siri_is_recording = 9,
+    sound_level_too_low = 10,
+    magnetic_case = 11,
+    audio_session_deactive = 12,
+    audio_session_category_change = 13,
+}

@@ -43,14 +43,6 @@ pub struct PublishEntry {
     pub extra_info: String,
 }
 
-/// Where the room session is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Logining,
-    Logined,
-    Reconnecting,
-}
-
 /// Room state shared by the engine's API calls and the session task. The
 /// session only emits events while `epoch` still names it, checked under the
 /// same lock, so no event of an ended session follows a logout.
@@ -59,7 +51,6 @@ pub struct RoomShared {
     pub epoch: u64,
     pub room_id: String,
     pub user: User,
-    pub phase: Phase,
     /// Publish channel -> stream.
     pub publishing: BTreeMap<i32, PublishEntry>,
     pub playing: BTreeSet<String>,

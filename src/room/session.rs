@@ -18,7 +18,7 @@ use crate::protocol::{self, ClientMsg, ResponseData, Resume, ResumeStream, Serve
 
 use super::connection::{self, Connection, LoginError};
 use super::roster::{Roster, RosterChange};
-use super::{Command, MediaDirection, MediaHooks, Phase, RoomParams, RoomShared};
+use super::{Command, MediaDirection, MediaHooks, RoomParams, RoomShared};
 
 /// How long a first login keeps retrying an unreachable server before 1002030.
 const LOGIN_RETRY_WINDOW: Duration = Duration::from_secs(5);
@@ -245,7 +245,6 @@ impl Session {
             let _ = conn.socket.close(None).await;
             self.fail_pending();
             let went_reconnecting = self.with_room(|room, tx| {
-                room.phase = Phase::Reconnecting;
                 tx.send(Event::RoomStateChanged {
                     room_id: room.room_id.clone(),
                     reason: Reason::Reconnecting,
@@ -310,7 +309,6 @@ impl Session {
         let snapshot = conn.snapshot.clone();
         let own = self.params.user.user_id.clone();
         let applied = self.with_room(|room, tx| {
-            room.phase = Phase::Logined;
             room.local_ip = local_ip;
             head.into_iter().for_each(|e| tx.send(e));
             // Streams the server restored are live again; the others are

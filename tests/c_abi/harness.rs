@@ -394,6 +394,19 @@ unsafe extern "C" fn on_network_quality(user: *const c_char, up: i32, down: i32,
     rec(ctx).push(Ev::Network { user: text(user), up, down });
 }
 
+/// Waits until `list` holds at least `n` items (its owner notifies
+/// `changed` on every push); false when `timeout` passes first.
+pub fn wait_len<T>(list: &Mutex<Vec<T>>, changed: &Condvar, n: usize, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    let mut items = list.lock();
+    while items.len() < n {
+        if changed.wait_until(&mut items, deadline).timed_out() {
+            return items.len() >= n;
+        }
+    }
+    true
+}
+
 /// An embedded server.
 pub struct Server {
     ptr: *mut zego_local_server,

@@ -30,25 +30,11 @@ pub struct MediaLog {
 
 impl MediaLog {
     pub fn wait_frames(&self, n: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut frames = self.frames.lock();
-        while frames.len() < n {
-            if self.changed.wait_until(&mut frames, deadline).timed_out() {
-                return frames.len() >= n;
-            }
-        }
-        true
+        crate::harness::wait_len(&self.frames, &self.changed, n, timeout)
     }
 
     pub fn wait_audio(&self, samples: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut pcm = self.pcm.lock();
-        while pcm.len() < samples {
-            if self.changed.wait_until(&mut pcm, deadline).timed_out() {
-                return pcm.len() >= samples;
-            }
-        }
-        true
+        crate::harness::wait_len(&self.pcm, &self.changed, samples, timeout)
     }
 }
 

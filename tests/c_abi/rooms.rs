@@ -210,6 +210,8 @@ fn switch_room_moves_the_user_and_bad_logouts_fail() {
     a.clear();
     assert_eq!(zego_switch_room(a.engine, cs("room1").as_ptr(), cs("room2").as_ptr(), std::ptr::null()), 0);
     a.wait(|e| matches!(e, Ev::RoomState { reason: 1, .. }));
+    // The switch's login result follows LOGINED; wait for it before clearing below.
+    a.wait(|e| matches!(e, Ev::LoginResult { room, .. } if room == "room2"));
     b.wait(|e| matches!(e, Ev::Users { add: false, .. }));
     c.wait(|e| matches!(e, Ev::Users { add: true, users, .. } if users == &["mover".to_string()]));
     let states: Vec<Ev> = a.events().into_iter().filter(|e| matches!(e, Ev::RoomState { .. })).collect();
